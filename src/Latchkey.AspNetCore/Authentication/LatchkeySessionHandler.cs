@@ -1,0 +1,56 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Latchkey.AspNetCore.Http;
+using Latchkey.Sessions;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Latchkey.AspNetCore.Authentication;
+
+/// <summary>Authenticates requests by the server-side session named in the session cookie.</summary>
+public sealed class LatchkeySessionHandler : AuthenticationHandler<AuthenticationSchemeOptions>
+{
+    private readonly SessionManager _sessions;
+
+    /// <summary>Creates the handler.</summary>
+    public LatchkeySessionHandler(
+        IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, SessionManager sessions)
+        : base(options, logger, encoder) => _sessions = sessions;
+
+    /// <inheritdoc />
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var rawId = SessionCookie.Read(Request);
+        if (string.IsNullOrEmpty(rawId))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var session = await _sessions.ValidateAsync(rawId, Context.RequestAborted);
+        if (session is null)
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        Context.Features.Set(new LatchkeySessionFeature(session, CsrfTokens.For(rawId)));
+        var identity = new ClaimsIdentity(
+            [
+                new Claim(LatchkeyDefaults.SubjectClaim, session.UserId),
+                new Claim(LatchkeyDefaults.SessionIdClaim, session.PublicId),
+                new Claim(LatchkeyDefaults.AuthMethodClaim, "session"),
+            ],
+            Scheme.Name,
+            LatchkeyDefaults.SubjectClaim,
+            null);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
+    }
+
+    /// <inheritdoc />
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
+        LatchkeyProblems.Write(Context, LatchkeyErrors.Unauthenticated);
+
+    /// <inheritdoc />
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        LatchkeyProblems.Write(Context, LatchkeyErrors.Forbidden);
+}

@@ -1,0 +1,56 @@
+using Latchkey.Accounts;
+using Latchkey.AspNetCore.Csrf;
+using Latchkey.AspNetCore.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+
+namespace Latchkey.AspNetCore.Endpoints;
+
+/// <summary><c>POST /api/accounts</c> and <c>POST /api/account/password</c>.</summary>
+internal static class AccountEndpoints
+{
+    public static void Map(IEndpointRouteBuilder api)
+    {
+        api.MapPost("/accounts", CreateAsync).AllowAnonymous();
+        api.MapPost("/account/password", ChangePasswordAsync).RequireAuthorization().AddEndpointFilter<CsrfTokenFilter>();
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext context, AccountService accounts, IOptions<LatchkeyOptions> options)
+    {
+        var (body, problem) = await JsonBody.ReadAsync(context, LatchkeyJsonContext.Default.CredentialsRequest, options.Value.MaxRequestBodyBytes);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var result = await accounts.RegisterAsync(body!.Email, body.Password, context.RequestAborted);
+        return result.Status switch
+        {
+            RegistrationStatus.Created => TypedResults.Json(
+                new UserResponse(result.Account!.Id, result.Account.Email), LatchkeyJsonContext.Default.UserResponse, statusCode: StatusCodes.Status201Created),
+            RegistrationStatus.EmailTaken => LatchkeyProblems.Result(LatchkeyErrors.EmailTaken),
+            _ => LatchkeyProblems.Result(LatchkeyErrors.ValidationFailed, errors: result.Errors),
+        };
+    }
+
+    private static async Task<IResult> ChangePasswordAsync(HttpContext context, AccountService accounts, IOptions<LatchkeyOptions> options)
+    {
+        var (body, problem) = await JsonBody.ReadAsync(context, LatchkeyJsonContext.Default.ChangePasswordRequest, options.Value.MaxRequestBodyBytes);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var userId = context.GetSubject()!;
+        var result = await accounts.ChangePasswordAsync(userId, body!.CurrentPassword, body.NewPassword, context.GetCookieSession(), context.RequestAborted);
+        return result.Status switch
+        {
+            PasswordChangeStatus.Changed => TypedResults.NoContent(),
+            PasswordChangeStatus.InvalidCurrentPassword => LatchkeyProblems.Result(LatchkeyErrors.InvalidCurrentPassword),
+            PasswordChangeStatus.AccountNotFound => LatchkeyProblems.Result(LatchkeyErrors.Unauthenticated),
+            _ => LatchkeyProblems.Result(LatchkeyErrors.ValidationFailed, errors: result.Errors),
+        };
+    }
+}

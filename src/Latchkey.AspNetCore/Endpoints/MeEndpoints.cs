@@ -1,0 +1,25 @@
+using Latchkey.Accounts;
+using Latchkey.AspNetCore.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Latchkey.AspNetCore.Endpoints;
+
+/// <summary><c>GET /api/me</c>: who is calling, by session cookie or bearer token.</summary>
+internal static class MeEndpoints
+{
+    public static void Map(IEndpointRouteBuilder api) => api.MapGet("/me", GetAsync).RequireAuthorization();
+
+    private static async Task<IResult> GetAsync(HttpContext context, AccountService accounts)
+    {
+        var method = context.User.FindFirst(LatchkeyDefaults.AuthMethodClaim)?.Value ?? "session";
+        var account = await accounts.FindByIdAsync(context.GetSubject()!, context.RequestAborted);
+        if (account is null)
+        {
+            return LatchkeyProblems.Result(LatchkeyErrors.Unauthenticated);
+        }
+
+        return TypedResults.Json(new MeResponse(account.Id, account.Email, method), LatchkeyJsonContext.Default.MeResponse);
+    }
+}

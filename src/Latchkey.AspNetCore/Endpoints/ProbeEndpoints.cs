@@ -1,0 +1,41 @@
+using Latchkey.AspNetCore.Http;
+using Latchkey.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Latchkey.AspNetCore.Endpoints;
+
+/// <summary><c>/healthz</c> (the process runs) and <c>/readyz</c> (its stores answer).</summary>
+internal static class ProbeEndpoints
+{
+    private static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(2);
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/healthz", () => TypedResults.Json(new ProbeResponse("ok"), LatchkeyJsonContext.Default.ProbeResponse)).AllowAnonymous();
+        app.MapGet("/readyz", ReadyAsync).AllowAnonymous();
+    }
+
+    private static async Task<IResult> ReadyAsync(HttpContext context, IEnumerable<IStoreHealth> stores)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        timeout.CancelAfter(PingTimeout);
+        var checks = stores.Select(async store =>
+        {
+            try
+            {
+                return (store.Name, Ok: await store.PingAsync(timeout.Token));
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or StoreUnavailableException)
+            {
+                return (store.Name, Ok: false);
+            }
+        });
+        var results = await Task.WhenAll(checks);
+        var down = results.Where(r => !r.Ok).Select(r => r.Name).ToArray();
+        return down.Length == 0
+            ? TypedResults.Json(new ProbeResponse("ready"), LatchkeyJsonContext.Default.ProbeResponse)
+            : TypedResults.Json(new ProbeResponse("unavailable", down), LatchkeyJsonContext.Default.ProbeResponse, statusCode: StatusCodes.Status503ServiceUnavailable);
+    }
+}

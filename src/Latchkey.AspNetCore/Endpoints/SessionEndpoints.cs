@@ -1,0 +1,141 @@
+using Latchkey.Accounts;
+using Latchkey.AspNetCore.Authentication;
+using Latchkey.AspNetCore.Csrf;
+using Latchkey.AspNetCore.Http;
+using Latchkey.Sessions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+
+namespace Latchkey.AspNetCore.Endpoints;
+
+/// <summary>Login, logout, the current session, and the list of one's sessions.</summary>
+internal static class SessionEndpoints
+{
+    public static void Map(IEndpointRouteBuilder api)
+    {
+        api.MapPost("/session", LoginAsync).AllowAnonymous();
+
+        var session = api.MapGroup("/session").RequireAuthorization().AddEndpointFilter<CsrfTokenFilter>();
+        session.MapGet("/", GetCurrentAsync);
+        session.MapDelete("/", LogoutAsync);
+
+        var sessions = api.MapGroup("/sessions").RequireAuthorization().AddEndpointFilter<CsrfTokenFilter>();
+        sessions.MapGet("/", ListAsync);
+        sessions.MapDelete("/{id}", RevokeAsync);
+        sessions.MapDelete("/", RevokeAllAsync);
+    }
+
+    private static async Task<IResult> LoginAsync(
+        HttpContext context, AccountService accounts, SessionManager sessions, IOptions<LatchkeyOptions> options)
+    {
+        var (body, problem) = await JsonBody.ReadAsync(context, LatchkeyJsonContext.Default.CredentialsRequest, options.Value.MaxRequestBodyBytes);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var errors = new ValidationErrors();
+        errors.AddIfPresent("email", string.IsNullOrWhiteSpace(body!.Email) ? "An email address is required." : null);
+        errors.AddIfPresent("password", string.IsNullOrEmpty(body.Password) ? "A password is required." : null);
+        if (errors.Count > 0)
+        {
+            return LatchkeyProblems.Result(LatchkeyErrors.ValidationFailed, errors: errors);
+        }
+
+        var ct = context.RequestAborted;
+        var result = await accounts.SignInAsync(body.Email, body.Password, context.Connection.RemoteIpAddress, ct);
+        switch (result.Status)
+        {
+            case SignInStatus.Throttled:
+                return LatchkeyProblems.Result(LatchkeyErrors.TooManyAttempts, retryAfter: result.RetryAfter);
+            case SignInStatus.InvalidCredentials:
+                return LatchkeyProblems.Result(LatchkeyErrors.InvalidCredentials);
+        }
+
+        // Session fixation: whatever id the client brought is ended, and the new session gets a fresh one.
+        await sessions.EndByRawIdAsync(SessionCookie.Read(context.Request), ct);
+        var account = result.Account!;
+        var created = await sessions.CreateAsync(account.Id, context.Request.Headers.UserAgent.ToString(), context.Connection.RemoteIpAddress?.ToString(), ct);
+        SessionCookie.Write(context, created.RawId, created.Session.AbsoluteExpiresAt);
+        return TypedResults.Json(
+            new LoginResponse(new UserResponse(account.Id, account.Email), created.CsrfToken, created.Session.ExpiresAt),
+            LatchkeyJsonContext.Default.LoginResponse);
+    }
+
+    private static async Task<IResult> GetCurrentAsync(HttpContext context, AccountService accounts)
+    {
+        if (context.Features.Get<LatchkeySessionFeature>() is not { } feature)
+        {
+            return LatchkeyProblems.Result(LatchkeyErrors.Unauthenticated, "This endpoint needs a session cookie.");
+        }
+
+        var session = feature.Session;
+        var account = await accounts.FindByIdAsync(session.UserId, context.RequestAborted);
+        if (account is null)
+        {
+            return LatchkeyProblems.Result(LatchkeyErrors.Unauthenticated);
+        }
+
+        return TypedResults.Json(
+            new CurrentSessionResponse(
+                new UserResponse(account.Id, account.Email),
+                new SessionDetails(session.PublicId, session.CreatedAt, session.LastSeenAt, session.IdleExpiresAt, session.AbsoluteExpiresAt),
+                feature.CsrfToken),
+            LatchkeyJsonContext.Default.CurrentSessionResponse);
+    }
+
+    private static async Task<IResult> LogoutAsync(HttpContext context, SessionManager sessions)
+    {
+        if (context.GetCookieSession() is not { } session)
+        {
+            return LatchkeyProblems.Result(LatchkeyErrors.Unauthenticated, "This endpoint needs a session cookie.");
+        }
+
+        await sessions.EndAsync(session, context.RequestAborted);
+        SessionCookie.Clear(context);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext context, SessionManager sessions)
+    {
+        var current = context.GetCookieSession()?.PublicId;
+        var list = await sessions.ListAsync(context.GetSubject()!, context.RequestAborted);
+        var items = new SessionListItem[list.Count];
+        for (var i = 0; i < list.Count; i++)
+        {
+            var s = list[i];
+            items[i] = new SessionListItem(s.PublicId, s.CreatedAt, s.LastSeenAt, s.UserAgent, s.IpAddress, s.PublicId == current);
+        }
+
+        return TypedResults.Json(items, LatchkeyJsonContext.Default.SessionListItemArray);
+    }
+
+    private static async Task<IResult> RevokeAsync(string id, HttpContext context, SessionManager sessions)
+    {
+        var ended = await sessions.EndByPublicIdAsync(context.GetSubject()!, id, context.RequestAborted);
+        if (ended is null)
+        {
+            return LatchkeyProblems.Result(LatchkeyErrors.NotFound, "The caller has no session with this id.");
+        }
+
+        if (ended.PublicId == context.GetCookieSession()?.PublicId)
+        {
+            SessionCookie.Clear(context);
+        }
+
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<IResult> RevokeAllAsync(HttpContext context, SessionManager sessions)
+    {
+        await sessions.EndAllForUserAsync(context.GetSubject()!, keep: null, context.RequestAborted);
+        if (context.GetCookieSession() is not null)
+        {
+            SessionCookie.Clear(context);
+        }
+
+        return TypedResults.NoContent();
+    }
+}

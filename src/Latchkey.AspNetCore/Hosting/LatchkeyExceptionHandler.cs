@@ -1,0 +1,40 @@
+using Latchkey.AspNetCore.Http;
+using Latchkey.Storage;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Latchkey.AspNetCore.Hosting;
+
+/// <summary>
+/// Turns exceptions into problem details: load (hashing at capacity) and store outages are 503 with a
+/// code, malformed HTTP is the 4xx Kestrel chose, and only a real fault is 500.
+/// </summary>
+internal sealed class LatchkeyExceptionHandler(ILogger<LatchkeyExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var request = httpContext.Request;
+        switch (exception)
+        {
+            case ServerBusyException busy:
+                Log.HashingBusy(logger);
+                await LatchkeyProblems.Write(httpContext, LatchkeyErrors.ServerBusy, retryAfter: busy.RetryAfter);
+                return true;
+            case StoreUnavailableException:
+                Log.StoreUnavailable(logger, request.Method, request.Path, exception);
+                await LatchkeyProblems.Write(httpContext, LatchkeyErrors.StoreUnavailable, retryAfter: TimeSpan.FromSeconds(1));
+                return true;
+            case BadHttpRequestException bad:
+                await LatchkeyProblems.Write(httpContext, LatchkeyProblems.CodeForStatus(bad.StatusCode));
+                return true;
+            case OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested:
+                // The client went away; there is nobody to answer.
+                return true;
+            default:
+                Log.UnhandledError(logger, request.Method, request.Path, exception);
+                await LatchkeyProblems.Write(httpContext, LatchkeyErrors.InternalError);
+                return true;
+        }
+    }
+}

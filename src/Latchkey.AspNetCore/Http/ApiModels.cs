@@ -1,0 +1,52 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Latchkey.AspNetCore.Http;
+
+/// <summary>Body of <c>POST /api/accounts</c> and <c>POST /api/session</c>.</summary>
+public sealed record CredentialsRequest(string? Email, string? Password);
+
+/// <summary>Body of <c>POST /api/account/password</c>.</summary>
+public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
+
+/// <summary>An account as shown to its owner.</summary>
+public sealed record UserResponse(string Id, string Email);
+
+/// <summary>Answer to a successful login.</summary>
+public sealed record LoginResponse(UserResponse User, string CsrfToken, DateTimeOffset ExpiresAt);
+
+/// <summary>The current session's times.</summary>
+public sealed record SessionDetails(
+    string Id, DateTimeOffset CreatedAt, DateTimeOffset LastSeenAt, DateTimeOffset IdleExpiresAt, DateTimeOffset AbsoluteExpiresAt);
+
+/// <summary>Answer to <c>GET /api/session</c>.</summary>
+public sealed record CurrentSessionResponse(UserResponse User, SessionDetails Session, string CsrfToken);
+
+/// <summary>One entry of <c>GET /api/sessions</c>.</summary>
+public sealed record SessionListItem(
+    string Id, DateTimeOffset CreatedAt, DateTimeOffset LastSeenAt, string? UserAgent, string? Ip, bool Current);
+
+/// <summary>Answer to <c>GET /api/me</c>.</summary>
+public sealed record MeResponse(string Id, string? Email, string AuthMethod);
+
+/// <summary>Answer to the health probes.</summary>
+public sealed record ProbeResponse(
+    string Status,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Unavailable = null);
+
+/// <summary>Source-generated JSON for every API body: no reflection on the request path.</summary>
+[JsonSourceGenerationOptions(
+    JsonSerializerDefaults.Web,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    AllowDuplicateProperties = false,
+    MaxDepth = 16,
+    NumberHandling = JsonNumberHandling.Strict)]
+[JsonSerializable(typeof(CredentialsRequest))]
+[JsonSerializable(typeof(ChangePasswordRequest))]
+[JsonSerializable(typeof(LoginResponse))]
+[JsonSerializable(typeof(UserResponse))]
+[JsonSerializable(typeof(CurrentSessionResponse))]
+[JsonSerializable(typeof(SessionListItem[]))]
+[JsonSerializable(typeof(MeResponse))]
+[JsonSerializable(typeof(ProbeResponse))]
+public sealed partial class LatchkeyJsonContext : JsonSerializerContext;

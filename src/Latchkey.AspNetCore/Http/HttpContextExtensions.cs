@@ -1,0 +1,24 @@
+using System.Security.Claims;
+using Latchkey.AspNetCore.Authentication;
+using Latchkey.Sessions;
+using Microsoft.AspNetCore.Http;
+
+namespace Latchkey.AspNetCore.Http;
+
+/// <summary>Small accessors for what authentication left on the request.</summary>
+public static class HttpContextExtensions
+{
+    /// <summary>The authenticated subject (account id, or client id for service tokens).</summary>
+    public static string? GetSubject(this HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.User.FindFirstValue(LatchkeyDefaults.SubjectClaim);
+    }
+
+    /// <summary>The session that authenticated the request through its cookie, if any.</summary>
+    public static Session? GetCookieSession(this HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Features.Get<LatchkeySessionFeature>()?.Session;
+    }
+}

@@ -1,0 +1,120 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace Latchkey.AspNetCore.Http;
+
+/// <summary>
+/// The one place where error codes become RFC 9457 problem details: <c>type</c> is
+/// <c>urn:latchkey:error:{code}</c>, <c>code</c> the bare code, both documented in <c>docs/errors.md</c>.
+/// </summary>
+public static class LatchkeyProblems
+{
+    /// <summary>The media type of problem details.</summary>
+    public const string ContentType = "application/problem+json";
+
+    /// <summary>The prefix of every problem <c>type</c>.</summary>
+    public const string TypePrefix = "urn:latchkey:error:";
+
+    private static readonly FrozenDictionary<string, (int Status, string Title)> Catalogue = new Dictionary<string, (int, string)>
+    {
+        [LatchkeyErrors.ValidationFailed] = (400, "The request is invalid."),
+        [LatchkeyErrors.MalformedJson] = (400, "The request body is not valid JSON of the expected shape."),
+        [LatchkeyErrors.BadRequest] = (400, "The request is malformed."),
+        [LatchkeyErrors.InvalidCurrentPassword] = (400, "The current password is wrong."),
+        [LatchkeyErrors.Unauthenticated] = (401, "Authentication is required."),
+        [LatchkeyErrors.InvalidCredentials] = (401, "The email or password is wrong."),
+        [LatchkeyErrors.CsrfTokenInvalid] = (403, "The CSRF token is missing or wrong."),
+        [LatchkeyErrors.OriginNotAllowed] = (403, "Requests from this origin are not allowed."),
+        [LatchkeyErrors.Forbidden] = (403, "This is not allowed."),
+        [LatchkeyErrors.NotFound] = (404, "Not found."),
+        [LatchkeyErrors.MethodNotAllowed] = (405, "The method is not allowed here."),
+        [LatchkeyErrors.EmailTaken] = (409, "An account with this email address exists."),
+        [LatchkeyErrors.PayloadTooLarge] = (413, "The request body is too large."),
+        [LatchkeyErrors.UnsupportedMediaType] = (415, "The request body must be application/json."),
+        [LatchkeyErrors.HeadersTooLarge] = (431, "The request headers are too large."),
+        [LatchkeyErrors.TooManyAttempts] = (429, "Too many attempts; wait before trying again."),
+        [LatchkeyErrors.InternalError] = (500, "An unexpected error occurred."),
+        [LatchkeyErrors.ServerBusy] = (503, "The server is busy; try again shortly."),
+        [LatchkeyErrors.StoreUnavailable] = (503, "A store is unavailable; try again shortly."),
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>The HTTP status of a code.</summary>
+    public static int StatusOf(string code) => Catalogue.TryGetValue(code, out var entry) ? entry.Status : 500;
+
+    /// <summary>The code that stands for a bare HTTP status, for responses that had no body.</summary>
+    public static string CodeForStatus(int status) => status switch
+    {
+        400 => LatchkeyErrors.BadRequest,
+        401 => LatchkeyErrors.Unauthenticated,
+        403 => LatchkeyErrors.Forbidden,
+        404 => LatchkeyErrors.NotFound,
+        405 => LatchkeyErrors.MethodNotAllowed,
+        413 => LatchkeyErrors.PayloadTooLarge,
+        415 => LatchkeyErrors.UnsupportedMediaType,
+        431 => LatchkeyErrors.HeadersTooLarge,
+        429 => LatchkeyErrors.TooManyAttempts,
+        503 => LatchkeyErrors.StoreUnavailable,
+        _ => status >= 500 ? LatchkeyErrors.InternalError : LatchkeyErrors.BadRequest,
+    };
+
+    /// <summary>A problem result for endpoints.</summary>
+    public static IResult Result(string code, string? detail = null, IReadOnlyDictionary<string, string[]>? errors = null, TimeSpan? retryAfter = null) =>
+        new ProblemResult(code, detail, errors, retryAfter);
+
+    /// <summary>Writes a problem response directly.</summary>
+    public static async Task Write(
+        HttpContext context, string code, string? detail = null, IReadOnlyDictionary<string, string[]>? errors = null, TimeSpan? retryAfter = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var (status, title) = Catalogue.TryGetValue(code, out var entry) ? entry : (500, "An unexpected error occurred.");
+        var response = context.Response;
+        response.StatusCode = status;
+        response.ContentType = ContentType;
+        response.Headers.CacheControl = "no-store";
+        if (retryAfter is { } wait)
+        {
+            response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+
+        await using var writer = new Utf8JsonWriter(response.Body);
+        writer.WriteStartObject();
+        writer.WriteString("type", TypePrefix + code);
+        writer.WriteString("title", title);
+        writer.WriteNumber("status", status);
+        writer.WriteString("code", code);
+        if (detail is not null)
+        {
+            writer.WriteString("detail", detail);
+        }
+
+        if (errors is { Count: > 0 })
+        {
+            writer.WriteStartObject("errors");
+            foreach (var (field, messages) in errors)
+            {
+                writer.WriteStartArray(field);
+                foreach (var message in messages)
+                {
+                    writer.WriteStringValue(message);
+                }
+
+                writer.WriteEndArray();
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndObject();
+        await writer.FlushAsync(context.RequestAborted);
+    }
+
+    private sealed class ProblemResult(string code, string? detail, IReadOnlyDictionary<string, string[]>? errors, TimeSpan? retryAfter)
+        : IResult, IStatusCodeHttpResult
+    {
+        public int? StatusCode => StatusOf(code);
+
+        public Task ExecuteAsync(HttpContext httpContext) => Write(httpContext, code, detail, errors, retryAfter);
+    }
+}

@@ -1,0 +1,36 @@
+namespace Latchkey.AspNetCore;
+
+/// <summary>Names used by Latchkey's ASP.NET Core integration.</summary>
+public static class LatchkeyDefaults
+{
+    /// <summary>
+    /// The default authentication scheme: a policy scheme that forwards to the bearer scheme when the
+    /// request carries <c>Authorization: Bearer</c> and to the session scheme otherwise, so one endpoint
+    /// accepts both.
+    /// </summary>
+    public const string AuthenticationScheme = "Latchkey";
+
+    /// <summary>The cookie-backed server-side session scheme.</summary>
+    public const string SessionScheme = "Latchkey.Session";
+
+    /// <summary>The JWT bearer scheme.</summary>
+    public const string BearerScheme = "Latchkey.Bearer";
+
+    /// <summary>The session cookie's name over plain HTTP.</summary>
+    public const string SessionCookieName = "latchkey_session";
+
+    /// <summary>The session cookie's name over HTTPS; the <c>__Host-</c> prefix pins it to this host, path / and Secure.</summary>
+    public const string SecureSessionCookieName = "__Host-latchkey_session";
+
+    /// <summary>The request header that carries the CSRF token.</summary>
+    public const string CsrfHeaderName = "X-CSRF-Token";
+
+    /// <summary>The claim naming how the caller authenticated: <c>session</c> or <c>bearer</c>.</summary>
+    public const string AuthMethodClaim = "latchkey:auth_method";
+
+    /// <summary>The claim carrying the session's public id.</summary>
+    public const string SessionIdClaim = "sid";
+
+    /// <summary>The claim carrying the subject (account id or client id).</summary>
+    public const string SubjectClaim = "sub";
+}

@@ -1,0 +1,23 @@
+using Latchkey.AspNetCore.Endpoints;
+using Microsoft.AspNetCore.Routing;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Maps Latchkey's HTTP endpoints.</summary>
+public static class LatchkeyEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// Maps the API under <c>/api</c> and the probes <c>/healthz</c> and <c>/readyz</c>. Returns the API
+    /// group so that the caller can add conventions (rate limiting, CORS, metadata).
+    /// </summary>
+    public static IEndpointConventionBuilder MapLatchkey(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ProbeEndpoints.Map(endpoints);
+        var api = endpoints.MapGroup("/api");
+        AccountEndpoints.Map(api);
+        SessionEndpoints.Map(api);
+        MeEndpoints.Map(api);
+        return api;
+    }
+}

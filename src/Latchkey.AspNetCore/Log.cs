@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+
+namespace Latchkey.AspNetCore;
+
+// Event ids 2000-2999 belong to Latchkey.AspNetCore.
+internal static partial class Log
+{
+    [LoggerMessage(2001, LogLevel.Error, "Unhandled error on {Method} {Path}", EventName = "UnhandledError")]
+    public static partial void UnhandledError(ILogger logger, string method, string path, Exception exception);
+
+    [LoggerMessage(2002, LogLevel.Warning, "Store unavailable on {Method} {Path}", EventName = "StoreUnavailable")]
+    public static partial void StoreUnavailable(ILogger logger, string method, string path, Exception exception);
+
+    [LoggerMessage(2003, LogLevel.Warning, "Password hashing at capacity; request refused with 503", EventName = "HashingBusy")]
+    public static partial void HashingBusy(ILogger logger);
+
+    [LoggerMessage(2004, LogLevel.Information, "Pruned {Count} expired sessions", EventName = "SessionsPruned")]
+    public static partial void SessionsPruned(ILogger logger, int count);
+
+    [LoggerMessage(2005, LogLevel.Warning, "Session pruning failed", EventName = "SessionPruningFailed")]
+    public static partial void SessionPruningFailed(ILogger logger, Exception exception);
+}

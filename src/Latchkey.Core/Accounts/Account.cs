@@ -1,0 +1,16 @@
+namespace Latchkey.Accounts;
+
+/// <summary>A user account as stored.</summary>
+/// <param name="Id">Stable, opaque account id.</param>
+/// <param name="Email">The address as the user typed it, trimmed.</param>
+/// <param name="NormalizedEmail">The address folded for the case-insensitive uniqueness check.</param>
+/// <param name="PasswordHash">An Argon2id hash in PHC string format; never the password.</param>
+/// <param name="CreatedAt">When the account was created.</param>
+/// <param name="PasswordChangedAt">When the password was last set.</param>
+public sealed record Account(
+    string Id,
+    string Email,
+    string NormalizedEmail,
+    string PasswordHash,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset PasswordChangedAt);

@@ -1,0 +1,176 @@
+using System.Net;
+using Latchkey.Diagnostics;
+using Latchkey.Passwords;
+using Latchkey.Sessions;
+using Latchkey.Throttling;
+using Microsoft.Extensions.Logging;
+
+namespace Latchkey.Accounts;
+
+/// <summary>Registration, credential checks and password changes.</summary>
+public sealed class AccountService
+{
+    private readonly IAccountStore _store;
+    private readonly IPasswordHasher _hasher;
+    private readonly PasswordHashingGate _gate;
+    private readonly ILoginThrottle _throttle;
+    private readonly SessionManager _sessions;
+    private readonly TimeProvider _time;
+    private readonly ILogger<AccountService> _logger;
+    private readonly Lazy<string> _dummyHash;
+
+    /// <summary>Creates the service.</summary>
+    public AccountService(
+        IAccountStore store,
+        IPasswordHasher hasher,
+        PasswordHashingGate gate,
+        ILoginThrottle throttle,
+        SessionManager sessions,
+        TimeProvider time,
+        ILogger<AccountService> logger)
+    {
+        _store = store;
+        _hasher = hasher;
+        _gate = gate;
+        _throttle = throttle;
+        _sessions = sessions;
+        _time = time;
+        _logger = logger;
+
+        // Unknown emails are verified against this hash, so that they cost the same time as a wrong password.
+        _dummyHash = new Lazy<string>(() => hasher.Hash(Security.RandomTokens.Create(16)), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>Creates an account.</summary>
+    public async Task<RegistrationResult> RegisterAsync(string? email, string? password, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        errors.AddIfPresent("email", EmailAddress.Validate(email, out var trimmed));
+        errors.AddIfPresent("password", PasswordPolicy.Validate(password));
+        if (errors.Count > 0)
+        {
+            return new RegistrationResult(RegistrationStatus.Invalid, null, errors);
+        }
+
+        var normalized = EmailAddress.Normalize(trimmed);
+
+        // A cheap check first, so that a taken address costs no hashing work; the insert decides.
+        if (await _store.FindByNormalizedEmailAsync(normalized, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return new RegistrationResult(RegistrationStatus.EmailTaken, null, null);
+        }
+
+        var hash = await _gate.RunAsync(() => _hasher.Hash(password!), cancellationToken).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+        now = DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds());
+        var account = new Account(Guid.CreateVersion7(now).ToString(), trimmed, normalized, hash, now, now);
+        if (!await _store.TryCreateAsync(account, cancellationToken).ConfigureAwait(false))
+        {
+            return new RegistrationResult(RegistrationStatus.EmailTaken, null, null);
+        }
+
+        Log.AccountCreated(_logger, account.Id);
+        return new RegistrationResult(RegistrationStatus.Created, account, null);
+    }
+
+    /// <summary>
+    /// Checks an email and password. Unknown emails and wrong passwords take the same path (a
+    /// verification against a dummy hash) and give the same result.
+    /// </summary>
+    public async Task<SignInResult> SignInAsync(string? email, string? password, IPAddress? clientAddress, CancellationToken cancellationToken)
+    {
+        var trimmed = email?.Trim() ?? string.Empty;
+        var normalized = trimmed.Length is > 0 and <= EmailAddress.MaxLength ? EmailAddress.Normalize(trimmed) : string.Empty;
+        var keys = ThrottleKeys.For(normalized, clientAddress);
+        var clientIp = clientAddress?.ToString();
+
+        var wait = await _throttle.GetRetryAfterAsync(keys, cancellationToken).ConfigureAwait(false);
+        if (wait is { } retryAfter)
+        {
+            Log.LoginThrottled(_logger, clientIp, (int)Math.Ceiling(retryAfter.TotalSeconds));
+            return new SignInResult(SignInStatus.Throttled, null, retryAfter);
+        }
+
+        var account = normalized.Length == 0 ? null : await _store.FindByNormalizedEmailAsync(normalized, cancellationToken).ConfigureAwait(false);
+        var passwordOk = password is { Length: > 0 and <= PasswordPolicy.MaxLength * 2 };
+        var hash = account?.PasswordHash ?? _dummyHash.Value;
+        var result = await _gate.RunAsync(() => _hasher.Verify(hash, passwordOk ? password! : string.Empty), cancellationToken).ConfigureAwait(false);
+
+        if (account is null || !passwordOk || result == PasswordVerificationResult.Failed)
+        {
+            await _throttle.RecordFailureAsync(keys, cancellationToken).ConfigureAwait(false);
+            Log.LoginFailed(_logger, clientIp);
+            return new SignInResult(SignInStatus.InvalidCredentials, null, TimeSpan.Zero);
+        }
+
+        await _throttle.RecordSuccessAsync(keys, cancellationToken).ConfigureAwait(false);
+        if (result == PasswordVerificationResult.SuccessRehashNeeded)
+        {
+            await RehashAsync(account, password!, cancellationToken).ConfigureAwait(false);
+        }
+
+        Log.LoginSucceeded(_logger, account.Id, clientIp);
+        return new SignInResult(SignInStatus.Succeeded, account, TimeSpan.Zero);
+    }
+
+    /// <summary>
+    /// Changes the password after checking the current one, then ends every session of the user but
+    /// <paramref name="currentSession"/> (the one making the change, if any).
+    /// </summary>
+    public async Task<PasswordChangeResult> ChangePasswordAsync(
+        string userId, string? currentPassword, string? newPassword, Session? currentSession, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        if (string.IsNullOrEmpty(currentPassword))
+        {
+            errors.AddIfPresent("currentPassword", "The current password is required.");
+        }
+
+        errors.AddIfPresent("newPassword", PasswordPolicy.Validate(newPassword));
+        if (errors.Count > 0)
+        {
+            return new PasswordChangeResult(PasswordChangeStatus.Invalid, errors);
+        }
+
+        var account = await _store.FindByIdAsync(userId, cancellationToken).ConfigureAwait(false);
+        if (account is null)
+        {
+            return new PasswordChangeResult(PasswordChangeStatus.AccountNotFound, null);
+        }
+
+        var check = currentPassword!.Length > PasswordPolicy.MaxLength * 2
+            ? PasswordVerificationResult.Failed
+            : await _gate.RunAsync(() => _hasher.Verify(account.PasswordHash, currentPassword), cancellationToken).ConfigureAwait(false);
+        if (check == PasswordVerificationResult.Failed)
+        {
+            Log.PasswordChangeRefused(_logger, userId);
+            return new PasswordChangeResult(PasswordChangeStatus.InvalidCurrentPassword, null);
+        }
+
+        var hash = await _gate.RunAsync(() => _hasher.Hash(newPassword!), cancellationToken).ConfigureAwait(false);
+        if (!await _store.TryReplacePasswordHashAsync(userId, account.PasswordHash, hash, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+        {
+            // Another change won the race; this one was checked against a password that is no longer current.
+            return new PasswordChangeResult(PasswordChangeStatus.InvalidCurrentPassword, null);
+        }
+
+        await _sessions.EndAllForUserAsync(userId, currentSession, cancellationToken).ConfigureAwait(false);
+        Log.PasswordChanged(_logger, userId);
+        return new PasswordChangeResult(PasswordChangeStatus.Changed, null);
+    }
+
+    /// <summary>Finds an account by id.</summary>
+    public Task<Account?> FindByIdAsync(string userId, CancellationToken cancellationToken) =>
+        _store.FindByIdAsync(userId, cancellationToken);
+
+    private async Task RehashAsync(Account account, string password, CancellationToken cancellationToken)
+    {
+        var hash = await _gate.RunAsync(() => _hasher.Hash(password), cancellationToken).ConfigureAwait(false);
+
+        // Compare-and-set: a password change that happened meanwhile wins.
+        if (await _store.TryReplacePasswordHashAsync(account.Id, account.PasswordHash, hash, account.PasswordChangedAt, cancellationToken).ConfigureAwait(false))
+        {
+            Log.PasswordRehashed(_logger, account.Id);
+        }
+    }
+}

@@ -1,0 +1,22 @@
+namespace Latchkey.Accounts;
+
+/// <summary>Durable storage of accounts. Every method is atomic.</summary>
+public interface IAccountStore
+{
+    /// <summary>Inserts <paramref name="account"/>.</summary>
+    /// <returns><see langword="false"/> when an account with the same normalized email exists; nothing is written then.</returns>
+    Task<bool> TryCreateAsync(Account account, CancellationToken cancellationToken);
+
+    /// <summary>Finds an account by its normalized email, or <see langword="null"/>.</summary>
+    Task<Account?> FindByNormalizedEmailAsync(string normalizedEmail, CancellationToken cancellationToken);
+
+    /// <summary>Finds an account by id, or <see langword="null"/>.</summary>
+    Task<Account?> FindByIdAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Replaces the password hash only if it still equals <paramref name="expectedHash"/>, so that a
+    /// rehash after login never overwrites a password change that happened meanwhile.
+    /// </summary>
+    /// <returns><see langword="true"/> when the hash was replaced.</returns>
+    Task<bool> TryReplacePasswordHashAsync(string id, string expectedHash, string newHash, DateTimeOffset changedAt, CancellationToken cancellationToken);
+}

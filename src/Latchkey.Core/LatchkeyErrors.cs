@@ -1,0 +1,47 @@
+namespace Latchkey;
+
+/// <summary>
+/// Stable, machine-readable error codes. Each one is documented in <c>docs/errors.md</c> under an
+/// anchor of the same name; clients may rely on them, so they never change once released.
+/// </summary>
+public static class LatchkeyErrors
+{
+    /// <summary>The request body did not pass validation; <c>errors</c> names the fields.</summary>
+    public const string ValidationFailed = "validation_failed";
+    /// <summary>The body is not well-formed JSON of the expected shape.</summary>
+    public const string MalformedJson = "malformed_json";
+    /// <summary>The body is not <c>application/json</c>.</summary>
+    public const string UnsupportedMediaType = "unsupported_media_type";
+    /// <summary>The body is larger than the configured limit.</summary>
+    public const string PayloadTooLarge = "payload_too_large";
+    /// <summary>The email address is already registered.</summary>
+    public const string EmailTaken = "email_taken";
+    /// <summary>Email or password is wrong (the two are not told apart).</summary>
+    public const string InvalidCredentials = "invalid_credentials";
+    /// <summary>The current password given to a password change is wrong.</summary>
+    public const string InvalidCurrentPassword = "invalid_current_password";
+    /// <summary>No live session or valid credential came with the request.</summary>
+    public const string Unauthenticated = "unauthenticated";
+    /// <summary>The unsafe request lacks the session's CSRF token.</summary>
+    public const string CsrfTokenInvalid = "csrf_token_invalid";
+    /// <summary>The request's <c>Origin</c> is not an allowed origin.</summary>
+    public const string OriginNotAllowed = "origin_not_allowed";
+    /// <summary>The caller is authenticated but may not do this.</summary>
+    public const string Forbidden = "forbidden";
+    /// <summary>Too many attempts; see <c>Retry-After</c>.</summary>
+    public const string TooManyAttempts = "too_many_attempts";
+    /// <summary>The server is at its bound for password hashing; see <c>Retry-After</c>.</summary>
+    public const string ServerBusy = "server_busy";
+    /// <summary>A store did not answer.</summary>
+    public const string StoreUnavailable = "store_unavailable";
+    /// <summary>No such resource (or not one of the caller's).</summary>
+    public const string NotFound = "not_found";
+    /// <summary>The resource exists but not for this HTTP method.</summary>
+    public const string MethodNotAllowed = "method_not_allowed";
+    /// <summary>The request is malformed at the HTTP level.</summary>
+    public const string BadRequest = "bad_request";
+    /// <summary>A request header is too large.</summary>
+    public const string HeadersTooLarge = "headers_too_large";
+    /// <summary>An unexpected server fault; never caused by input alone.</summary>
+    public const string InternalError = "internal_error";
+}

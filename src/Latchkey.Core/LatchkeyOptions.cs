@@ -1,0 +1,32 @@
+namespace Latchkey;
+
+/// <summary>
+/// The root of Latchkey's configuration, bound from the <c>Latchkey</c> section. Its subsections
+/// have options classes of their own: <c>Sessions</c> (<see cref="Sessions.SessionOptions"/>),
+/// <c>Passwords</c> (<see cref="Passwords.PasswordHashingOptions"/>) and <c>Throttling</c>
+/// (<see cref="Throttling.ThrottlingOptions"/>).
+/// </summary>
+public sealed class LatchkeyOptions
+{
+    /// <summary>The configuration section name.</summary>
+    public const string SectionName = "Latchkey";
+
+    /// <summary>Where the embedded database and key files live; created on first start.</summary>
+    /// <value>The default value is <c>./data</c>.</value>
+    public string DataDirectory { get; set; } = "./data";
+
+    /// <summary>
+    /// The issuer URL: the <c>iss</c> of tokens and the server's own origin for the CSRF origin check.
+    /// When unset, the first address the server listens on. Never taken from a request's Host header.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public string? Issuer { get; set; }
+
+    /// <summary>Origins besides the server's own that may send cookie-authenticated unsafe requests.</summary>
+    /// <value>The default value is empty.</value>
+    public IList<string> AllowedOrigins { get; } = [];
+
+    /// <summary>The largest JSON request body accepted, in bytes.</summary>
+    /// <value>The default value is 16384 (16 KiB).</value>
+    public int MaxRequestBodyBytes { get; set; } = 16 * 1024;
+}

@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Options;
+
+namespace Latchkey.Passwords;
+
+/// <summary>
+/// Bounds how many password hashes run at once, and how many requests may wait for one, so that a
+/// login flood cannot take all memory (each Argon2id run holds its full memory cost).
+/// </summary>
+public sealed class PasswordHashingGate : IDisposable
+{
+    private readonly SemaphoreSlim _slots;
+    private readonly PasswordHashingOptions _options;
+    private int _waiting;
+
+    /// <summary>Creates the gate from the configured bounds.</summary>
+    public PasswordHashingGate(IOptions<PasswordHashingOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options.Value;
+        _slots = new SemaphoreSlim(_options.MaxConcurrency, _options.MaxConcurrency);
+    }
+
+    /// <summary>Runs <paramref name="work"/> when a slot is free.</summary>
+    /// <exception cref="ServerBusyException">No slot became free within the queue timeout, or the queue is full.</exception>
+    public async Task<T> RunAsync<T>(Func<T> work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        if (!_slots.Wait(0, CancellationToken.None))
+        {
+            if (Interlocked.Increment(ref _waiting) > _options.MaxQueueLength)
+            {
+                Interlocked.Decrement(ref _waiting);
+                throw new ServerBusyException(_options.QueueTimeout);
+            }
+
+            try
+            {
+                if (!await _slots.WaitAsync(_options.QueueTimeout, cancellationToken).ConfigureAwait(false))
+                {
+                    throw new ServerBusyException(_options.QueueTimeout);
+                }
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _waiting);
+            }
+        }
+
+        try
+        {
+            return work();
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _slots.Dispose();
+}

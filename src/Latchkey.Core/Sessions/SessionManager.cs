@@ -1,0 +1,184 @@
+using Latchkey.Diagnostics;
+using Latchkey.Security;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Latchkey.Sessions;
+
+/// <summary>Creates, validates, lists and ends sessions, and applies the idle and absolute timeouts.</summary>
+public sealed class SessionManager
+{
+    /// <summary>Bytes of randomness in a session id (256 bits; the contract asks for at least 128).</summary>
+    public const int IdBytes = 32;
+
+    /// <summary>Length of a session id as base64url text.</summary>
+    public const int IdLength = 43;
+
+    /// <summary>The longest user agent kept with a session.</summary>
+    public const int MaxUserAgentLength = 256;
+
+    private readonly ISessionStore _store;
+    private readonly TimeProvider _time;
+    private readonly IOptionsMonitor<SessionOptions> _options;
+    private readonly ILogger<SessionManager> _logger;
+
+    /// <summary>Creates the manager.</summary>
+    public SessionManager(ISessionStore store, TimeProvider time, IOptionsMonitor<SessionOptions> options, ILogger<SessionManager> logger)
+    {
+        _store = store;
+        _time = time;
+        _options = options;
+        _logger = logger;
+    }
+
+    /// <summary>Starts a new session for <paramref name="userId"/> with a fresh random id.</summary>
+    public async Task<NewSession> CreateAsync(string userId, string? userAgent, string? ipAddress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        var options = _options.CurrentValue;
+        var now = Truncate(_time.GetUtcNow());
+        var rawId = RandomTokens.Create(IdBytes);
+        var absolute = now + options.AbsoluteTimeout;
+        var session = new Session(
+            SecretHash.Compute(rawId),
+            RandomTokens.Create(16),
+            userId,
+            now,
+            now,
+            Min(now + options.IdleTimeout, absolute),
+            absolute,
+            Truncate(userAgent, MaxUserAgentLength),
+            Truncate(ipAddress, 64));
+        await _store.CreateAsync(session, cancellationToken).ConfigureAwait(false);
+        Log.SessionCreated(_logger, session.PublicId, userId);
+        return new NewSession(session, rawId, CsrfTokens.For(rawId));
+    }
+
+    /// <summary>
+    /// Looks up the session whose id is <paramref name="rawId"/>, ends it if it has expired, and
+    /// records activity at most once per <see cref="SessionOptions.TouchInterval"/>.
+    /// </summary>
+    /// <returns>The live session, or <see langword="null"/>.</returns>
+    public async Task<Session?> ValidateAsync(string? rawId, CancellationToken cancellationToken)
+    {
+        if (!IsWellFormed(rawId))
+        {
+            return null;
+        }
+
+        var idHash = SecretHash.Compute(rawId!);
+        var session = await _store.FindAsync(idHash, cancellationToken).ConfigureAwait(false);
+        if (session is null)
+        {
+            return null;
+        }
+
+        var now = _time.GetUtcNow();
+        if (!session.IsLiveAt(now))
+        {
+            await _store.DeleteAsync(idHash, cancellationToken).ConfigureAwait(false);
+            Log.SessionExpired(_logger, session.PublicId);
+            return null;
+        }
+
+        var options = _options.CurrentValue;
+        if (now - session.LastSeenAt >= options.TouchInterval)
+        {
+            var seen = Truncate(now);
+            var idle = Min(seen + options.IdleTimeout, session.AbsoluteExpiresAt);
+            if (!await _store.TouchAsync(idHash, seen, idle, cancellationToken).ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            session = session with { LastSeenAt = seen, IdleExpiresAt = idle };
+        }
+
+        return session;
+    }
+
+    /// <summary>Lists the live sessions of a user.</summary>
+    public Task<IReadOnlyList<Session>> ListAsync(string userId, CancellationToken cancellationToken) =>
+        _store.ListForUserAsync(userId, _time.GetUtcNow(), cancellationToken);
+
+    /// <summary>Ends the session with the given id hash (logout).</summary>
+    public async Task<bool> EndAsync(Session session, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var ended = await _store.DeleteAsync(session.IdHash, cancellationToken).ConfigureAwait(false);
+        if (ended)
+        {
+            Log.SessionEnded(_logger, session.PublicId, session.UserId);
+        }
+
+        return ended;
+    }
+
+    /// <summary>Ends the session whose raw id is <paramref name="rawId"/>, if there is one.</summary>
+    public async Task<bool> EndByRawIdAsync(string? rawId, CancellationToken cancellationToken)
+    {
+        if (!IsWellFormed(rawId))
+        {
+            return false;
+        }
+
+        return await _store.DeleteAsync(SecretHash.Compute(rawId!), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Ends one of the user's sessions by its public id.</summary>
+    /// <returns>The ended session, or <see langword="null"/> when the user has no such session.</returns>
+    public async Task<Session?> EndByPublicIdAsync(string userId, string publicId, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(publicId) || publicId.Length > 64)
+        {
+            return null;
+        }
+
+        var ended = await _store.DeleteByPublicIdAsync(userId, publicId, cancellationToken).ConfigureAwait(false);
+        if (ended is not null)
+        {
+            Log.SessionEnded(_logger, ended.PublicId, userId);
+        }
+
+        return ended;
+    }
+
+    /// <summary>Ends every session of the user, except <paramref name="keep"/> when given.</summary>
+    public async Task<int> EndAllForUserAsync(string userId, Session? keep, CancellationToken cancellationToken)
+    {
+        var count = await _store.DeleteAllForUserAsync(userId, keep?.IdHash, cancellationToken).ConfigureAwait(false);
+        Log.SessionsEndedForUser(_logger, userId, count);
+        return count;
+    }
+
+    /// <summary>Deletes expired sessions.</summary>
+    public Task<int> PruneAsync(CancellationToken cancellationToken) => _store.PruneAsync(_time.GetUtcNow(), cancellationToken);
+
+    /// <summary>Whether a cookie value has the shape of a session id; anything else is refused without a lookup.</summary>
+    public static bool IsWellFormed(string? rawId)
+    {
+        if (rawId is null || rawId.Length != IdLength)
+        {
+            return false;
+        }
+
+        foreach (var c in rawId)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // Stores keep millisecond precision; truncating here keeps what is returned equal to what is stored.
+    private static DateTimeOffset Truncate(DateTimeOffset value) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(value.ToUnixTimeMilliseconds());
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    private static string? Truncate(string? value, int max) =>
+        value is null ? null : value.Length <= max ? value : value[..max];
+}

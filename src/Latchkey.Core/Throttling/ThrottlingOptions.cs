@@ -1,0 +1,33 @@
+namespace Latchkey.Throttling;
+
+/// <summary>
+/// Progressive delay after failed logins (configuration section <c>Latchkey:Throttling</c>). There is
+/// no hard lockout, which an attacker could use to lock real users out: after the free failures each
+/// further failure doubles the wait, up to <see cref="MaxDelay"/>.
+/// </summary>
+public sealed class ThrottlingOptions
+{
+    /// <summary>Failed logins per account before delays start.</summary>
+    /// <value>The default value is 5.</value>
+    public int FreeFailuresPerAccount { get; set; } = 5;
+
+    /// <summary>Failed logins per client address (IPv6: per /64) before delays start.</summary>
+    /// <value>The default value is 20.</value>
+    public int FreeFailuresPerAddress { get; set; } = 20;
+
+    /// <summary>The first delay; each further failure doubles it.</summary>
+    /// <value>The default value is 1 second.</value>
+    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest delay.</summary>
+    /// <value>The default value is 15 minutes.</value>
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>A counter is forgotten this long after its last failure.</summary>
+    /// <value>The default value is 15 minutes.</value>
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>The most counters kept in memory; bounds memory under a flood of distinct names.</summary>
+    /// <value>The default value is 100000.</value>
+    public int MaxTrackedKeys { get; set; } = 100_000;
+}

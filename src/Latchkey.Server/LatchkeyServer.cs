@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace Latchkey.Server;
+
+/// <summary>Builds the Latchkey server application; <c>Program</c> runs it, tests start it on a free port.</summary>
+public static class LatchkeyServer
+{
+    /// <summary>Creates the application from command-line arguments, environment and appsettings.json.</summary>
+    /// <param name="args">Command-line arguments, e.g. <c>--urls http://127.0.0.1:5080 --Latchkey:DataDirectory=./data</c>.</param>
+    /// <param name="configure">An optional hook to adjust the builder, used by tests to replace the clock.</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            kestrel.Limits.MaxRequestLineSize = 8 * 1024;
+        });
+        builder.Services.Configure<KestrelServerOptions>(builder.Configuration.GetSection("Kestrel"));
+
+        // The embedded SQLite store is the default; the scaled-out stores are chosen by connection strings.
+        builder.Services.AddLatchkey(builder.Configuration).UseSqlite();
+
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseLatchkey();
+        app.MapLatchkey();
+        return app;
+    }
+}

@@ -1,0 +1,3 @@
+using Latchkey.Server;
+
+await LatchkeyServer.Build(args).RunAsync();

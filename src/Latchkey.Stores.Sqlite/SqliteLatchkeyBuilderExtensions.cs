@@ -1,0 +1,43 @@
+using Latchkey;
+using Latchkey.Accounts;
+using Latchkey.Sessions;
+using Latchkey.Storage;
+using Latchkey.Stores.Sqlite;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the embedded SQLite store.</summary>
+public static class SqliteLatchkeyBuilderExtensions
+{
+    /// <summary>
+    /// Keeps accounts and sessions in a SQLite database in the data directory (WAL mode, migrations
+    /// applied at start). Suits one node; for several, use the PostgreSQL and Redis stores.
+    /// </summary>
+    public static LatchkeyBuilder UseSqlite(this LatchkeyBuilder builder, Action<SqliteStoreOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var options = services.AddOptions<SqliteStoreOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddSingleton<SqliteDatabase>();
+        services.Replace(ServiceDescriptor.Singleton<IAccountStore, SqliteAccountStore>());
+        services.Replace(ServiceDescriptor.Singleton<ISessionStore, SqliteSessionStore>());
+        services.AddSingleton<IStoreHealth, SqliteStoreHealth>();
+        services.AddHostedService<SqliteInitializer>();
+        return builder;
+    }
+
+    // Migrates before the server takes requests, so that a broken database fails the start.
+    private sealed class SqliteInitializer(SqliteDatabase database) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => database.InitializeAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

@@ -1,0 +1,39 @@
+namespace Latchkey.Stores.Sqlite;
+
+/// <summary>
+/// The schema, as an ordered list of migrations. A released migration never changes: new schema goes
+/// into a new entry with the next version, so that every existing database can be brought up to date.
+/// Times are Unix milliseconds (INTEGER); hashes are BLOBs.
+/// </summary>
+internal static class SqliteMigrations
+{
+    public static readonly IReadOnlyList<(int Version, string Name, string Sql)> All =
+    [
+        (1, "accounts and sessions", """
+            CREATE TABLE accounts (
+                id TEXT NOT NULL PRIMARY KEY,
+                email TEXT NOT NULL,
+                email_normalized TEXT NOT NULL UNIQUE,
+                password_hash TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                password_changed_at INTEGER NOT NULL
+            ) STRICT;
+
+            CREATE TABLE sessions (
+                id_hash BLOB NOT NULL PRIMARY KEY,
+                public_id TEXT NOT NULL UNIQUE,
+                user_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                created_at INTEGER NOT NULL,
+                last_seen_at INTEGER NOT NULL,
+                idle_expires_at INTEGER NOT NULL,
+                absolute_expires_at INTEGER NOT NULL,
+                user_agent TEXT,
+                ip_address TEXT
+            ) STRICT;
+
+            CREATE INDEX sessions_user ON sessions(user_id);
+            CREATE INDEX sessions_idle_expiry ON sessions(idle_expires_at);
+            CREATE INDEX sessions_absolute_expiry ON sessions(absolute_expires_at);
+            """),
+    ];
+}

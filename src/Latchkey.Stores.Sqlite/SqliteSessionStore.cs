@@ -1,0 +1,126 @@
+using Latchkey.Sessions;
+using Microsoft.Data.Sqlite;
+using static Latchkey.Stores.Sqlite.SqliteValues;
+
+namespace Latchkey.Stores.Sqlite;
+
+/// <summary>Sessions in the embedded database, keyed by the hash of the session id.</summary>
+public sealed class SqliteSessionStore : ISessionStore
+{
+    private const string Columns = "id_hash, public_id, user_id, created_at, last_seen_at, idle_expires_at, absolute_expires_at, user_agent, ip_address";
+    private readonly SqliteDatabase _database;
+
+    /// <summary>Creates the store.</summary>
+    public SqliteSessionStore(SqliteDatabase database) => _database = database;
+
+    /// <inheritdoc />
+    public Task CreateAsync(Session session, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return _database.RunAsync(async connection =>
+        {
+            await using var command = connection.Command(
+                "INSERT INTO sessions (" + Columns + ") VALUES ($hash, $public, $user, $created, $seen, $idle, $absolute, $agent, $ip)",
+                ("$hash", session.IdHash),
+                ("$public", session.PublicId),
+                ("$user", session.UserId),
+                ("$created", ToUnixMs(session.CreatedAt)),
+                ("$seen", ToUnixMs(session.LastSeenAt)),
+                ("$idle", ToUnixMs(session.IdleExpiresAt)),
+                ("$absolute", ToUnixMs(session.AbsoluteExpiresAt)),
+                ("$agent", session.UserAgent),
+                ("$ip", session.IpAddress));
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<Session?> FindAsync(byte[] idHash, CancellationToken cancellationToken) =>
+        _database.RunAsync(async connection =>
+        {
+            await using var command = connection.Command("SELECT " + Columns + " FROM sessions WHERE id_hash = $hash", ("$hash", idHash));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> TouchAsync(byte[] idHash, DateTimeOffset lastSeenAt, DateTimeOffset idleExpiresAt, CancellationToken cancellationToken) =>
+        _database.RunAsync(async connection =>
+        {
+            await using var command = connection.Command(
+                "UPDATE sessions SET last_seen_at = $seen, idle_expires_at = $idle WHERE id_hash = $hash",
+                ("$hash", idHash),
+                ("$seen", ToUnixMs(lastSeenAt)),
+                ("$idle", ToUnixMs(idleExpiresAt)));
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<Session>> ListForUserAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        _database.RunAsync<IReadOnlyList<Session>>(async connection =>
+        {
+            await using var command = connection.Command(
+                "SELECT " + Columns + " FROM sessions WHERE user_id = $user AND idle_expires_at > $now AND absolute_expires_at > $now ORDER BY created_at DESC, public_id",
+                ("$user", userId),
+                ("$now", ToUnixMs(now)));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var sessions = new List<Session>();
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                sessions.Add(Read(reader));
+            }
+
+            return sessions;
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> DeleteAsync(byte[] idHash, CancellationToken cancellationToken) =>
+        _database.RunAsync(async connection =>
+        {
+            await using var command = connection.Command("DELETE FROM sessions WHERE id_hash = $hash", ("$hash", idHash));
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<Session?> DeleteByPublicIdAsync(string userId, string publicId, CancellationToken cancellationToken) =>
+        _database.RunAsync(async connection =>
+        {
+            await using var command = connection.Command(
+                "DELETE FROM sessions WHERE user_id = $user AND public_id = $public RETURNING " + Columns,
+                ("$user", userId),
+                ("$public", publicId));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<int> DeleteAllForUserAsync(string userId, byte[]? exceptIdHash, CancellationToken cancellationToken) =>
+        _database.RunAsync(async connection =>
+        {
+            await using var command = exceptIdHash is null
+                ? connection.Command("DELETE FROM sessions WHERE user_id = $user", ("$user", userId))
+                : connection.Command("DELETE FROM sessions WHERE user_id = $user AND id_hash <> $except", ("$user", userId), ("$except", exceptIdHash));
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<int> PruneAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        _database.RunAsync(async connection =>
+        {
+            await using var command = connection.Command(
+                "DELETE FROM sessions WHERE idle_expires_at <= $now OR absolute_expires_at <= $now",
+                ("$now", ToUnixMs(now)));
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+
+    private static Session Read(SqliteDataReader reader) => new(
+        (byte[])reader.GetValue(0),
+        reader.GetString(1),
+        reader.GetString(2),
+        FromUnixMs(reader.GetInt64(3)),
+        FromUnixMs(reader.GetInt64(4)),
+        FromUnixMs(reader.GetInt64(5)),
+        FromUnixMs(reader.GetInt64(6)),
+        reader.GetNullableString(7),
+        reader.GetNullableString(8));
+}
