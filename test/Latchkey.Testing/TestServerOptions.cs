@@ -1,0 +1,26 @@
+namespace Latchkey.Testing;
+
+/// <summary>How a <see cref="LatchkeyTestServer"/> starts.</summary>
+public sealed class TestServerOptions
+{
+    /// <summary>The data directory; a fresh temporary one when null.</summary>
+    public string? DataDirectory { get; set; }
+
+    /// <summary>Listen over HTTPS with <see cref="TestCertificate"/>.</summary>
+    public bool Https { get; set; }
+
+    /// <summary>Replaces the server's clock (for example with a FakeTimeProvider).</summary>
+    public TimeProvider? Time { get; set; }
+
+    /// <summary>
+    /// Argon2id at test strength (m=1 MiB, t=1) so that suites run fast; set false to run the
+    /// production defaults.
+    /// </summary>
+    public bool FastPasswordHashing { get; set; } = true;
+
+    /// <summary>Extra configuration, as <c>Latchkey:Section:Key</c> to value.</summary>
+    public Dictionary<string, string> Settings { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Receives every log line the server writes (category, level, message).</summary>
+    public Action<string, Microsoft.Extensions.Logging.LogLevel, string>? LogSink { get; set; }
+}
