@@ -1,4 +1,4 @@
-using System.Text;
+using Latchkey.Text;
 
 namespace Latchkey.Accounts;
 
@@ -8,7 +8,6 @@ public static class EmailAddress
     /// <summary>The longest address accepted (RFC 5321 §4.5.3.1.3 path limit less the brackets).</summary>
     public const int MaxLength = 254;
 
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>
     /// Trims <paramref name="input"/> and checks that it looks like <c>local@domain</c>. Deliverability
@@ -28,13 +27,14 @@ public static class EmailAddress
             return $"An email address has at most {MaxLength} characters.";
         }
 
-        if (!IsWellFormedUtf16(trimmed))
+        if (!Utf16Text.IsWellFormed(trimmed))
         {
             return "The email address is malformed.";
         }
 
-        var at = trimmed.LastIndexOf('@');
-        if (at <= 0 || at == trimmed.Length - 1 || at > 64)
+        // Quoted local parts (the only place a second '@' may stand) are not supported.
+        var at = trimmed.IndexOf('@', StringComparison.Ordinal);
+        if (at <= 0 || at == trimmed.Length - 1 || at > 64 || trimmed.IndexOf('@', at + 1) >= 0)
         {
             return "The email address is malformed.";
         }
@@ -48,25 +48,12 @@ public static class EmailAddress
         }
 
         var domain = trimmed.AsSpan(at + 1);
-        if (domain.Contains('@') || domain.StartsWith('.') || domain.EndsWith('.') || domain.Contains("..", StringComparison.Ordinal) || !domain.Contains('.'))
+        if (domain.StartsWith('.') || domain.EndsWith('.') || domain.Contains("..", StringComparison.Ordinal) || !domain.Contains('.'))
         {
             return "The email address is malformed.";
         }
 
         return null;
-    }
-
-    private static bool IsWellFormedUtf16(string text)
-    {
-        try
-        {
-            _ = StrictUtf8.GetByteCount(text);
-            return true;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
     }
 
     /// <summary>Folds a trimmed address for the uniqueness check: the whole address, case-insensitively.</summary>

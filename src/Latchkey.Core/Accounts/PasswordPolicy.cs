@@ -50,6 +50,12 @@ public static class PasswordPolicy
     public static bool TryNormalize(string password, out string normalized)
     {
         ArgumentNullException.ThrowIfNull(password);
+        if (!Text.Utf16Text.IsWellFormed(password))
+        {
+            normalized = string.Empty;
+            return false;
+        }
+
         try
         {
             normalized = password.IsNormalized(NormalizationForm.FormKC) ? password : password.Normalize(NormalizationForm.FormKC);
