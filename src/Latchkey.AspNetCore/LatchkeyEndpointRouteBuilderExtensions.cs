@@ -7,7 +7,7 @@ namespace Microsoft.AspNetCore.Builder;
 public static class LatchkeyEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps the API under <c>/api</c> and the probes <c>/healthz</c> and <c>/readyz</c>. Returns the API
+    /// Maps the API under <c>/api</c>, the OAuth endpoints under <c>/oauth</c>, the discovery documents and JWKS under <c>/.well-known</c>, and the probes <c>/healthz</c> and <c>/readyz</c>. Returns the API
     /// group so that the caller can add conventions (rate limiting, CORS, metadata).
     /// </summary>
     public static IEndpointConventionBuilder MapLatchkey(this IEndpointRouteBuilder endpoints)
@@ -18,6 +18,9 @@ public static class LatchkeyEndpointRouteBuilderExtensions
         AccountEndpoints.Map(api);
         SessionEndpoints.Map(api);
         MeEndpoints.Map(api);
+        SessionTokenEndpoints.Map(api);
+        Latchkey.AspNetCore.OAuth.OAuthEndpoints.Map(endpoints);
+        Latchkey.AspNetCore.OAuth.DiscoveryEndpoints.Map(endpoints);
         return api;
     }
 }

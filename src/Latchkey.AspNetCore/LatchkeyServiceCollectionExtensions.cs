@@ -7,6 +7,11 @@ using Latchkey.AspNetCore.Hosting;
 using Latchkey.Passwords;
 using Latchkey.Sessions;
 using Latchkey.Throttling;
+using Latchkey.Keys;
+using Latchkey.Revocation;
+using Latchkey.Security;
+using Latchkey.Tokens;
+using Latchkey.Clients;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -31,10 +36,14 @@ public static class LatchkeyServiceCollectionExtensions
         services.AddOptions<SessionOptions>().Bind(section.GetSection("Sessions")).ValidateOnStart();
         services.AddOptions<PasswordHashingOptions>().Bind(section.GetSection("Passwords")).ValidateOnStart();
         services.AddOptions<ThrottlingOptions>().Bind(section.GetSection("Throttling")).ValidateOnStart();
+        services.AddOptions<TokenOptions>().Bind(section.GetSection("Tokens")).ValidateOnStart();
+        services.AddOptions<KeyOptions>().Bind(section.GetSection("Keys")).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LatchkeyOptions>, LatchkeyOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionOptions>, LatchkeyOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PasswordHashingOptions>, LatchkeyOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ThrottlingOptions>, LatchkeyOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TokenOptions>, LatchkeyOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KeyOptions>, LatchkeyOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IPasswordHasher, Argon2idPasswordHasher>();
@@ -42,32 +51,45 @@ public static class LatchkeyServiceCollectionExtensions
         services.TryAddSingleton<ILoginThrottle, InMemoryLoginThrottle>();
         services.TryAddSingleton<SessionManager>();
         services.TryAddSingleton<AccountService>();
+        services.TryAddSingleton<UserSignOutService>();
         services.TryAddSingleton<OriginPolicy>();
-        services.TryAddSingleton<LatchkeySchemes>();
-        services.AddHostedService<SessionPruningService>();
+
+        // Tokens: keys, issuance, validation, refresh rotation, revocation, clients.
+        services.TryAddSingleton(sp => MasterSecret.Load(sp.GetRequiredService<IOptions<LatchkeyOptions>>(), sp.GetRequiredService<IOptions<KeyOptions>>()));
+        services.TryAddSingleton<KeyProtector>();
+        services.TryAddSingleton<SigningKeyRing>();
+        services.TryAddSingleton<KeyRingManager>();
+        services.TryAddSingleton<IIssuerProvider, ServerIssuerProvider>();
+        services.TryAddSingleton<AccessTokenIssuer>();
+        services.TryAddSingleton<RevocationList>();
+        services.TryAddSingleton<IRevocationBroadcaster, NullRevocationBroadcaster>();
+        services.TryAddSingleton<RevocationService>();
+        services.TryAddSingleton(sp => new AccessTokenValidator(
+            sp.GetRequiredService<SigningKeyRing>(), sp.GetRequiredService<RevocationList>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<RefreshTokenService>();
+        services.TryAddSingleton<ClientRegistry>();
+        services.TryAddSingleton<TokenService>();
+        services.TryAddSingleton<TokenInspector>();
+        services.AddHostedService<LatchkeyMaintenanceService>();
 
         services.AddProblemDetails();
         services.AddExceptionHandler<LatchkeyExceptionHandler>();
         services.AddAuthentication(LatchkeyDefaults.AuthenticationScheme)
             .AddPolicyScheme(LatchkeyDefaults.AuthenticationScheme, "Latchkey", o => o.ForwardDefaultSelector = SelectScheme)
-            .AddScheme<AuthenticationSchemeOptions, LatchkeySessionHandler>(LatchkeyDefaults.SessionScheme, "Latchkey session", null);
+            .AddScheme<AuthenticationSchemeOptions, LatchkeySessionHandler>(LatchkeyDefaults.SessionScheme, "Latchkey session", null)
+            .AddScheme<AuthenticationSchemeOptions, LatchkeyBearerHandler>(LatchkeyDefaults.BearerScheme, "Latchkey bearer", null);
         services.AddAuthorization();
 
         return new LatchkeyBuilder(services);
     }
 
-    // One endpoint, two schemes: a bearer header selects the bearer scheme once one is registered.
+    // One endpoint, two schemes: a Bearer Authorization header selects the bearer scheme, else the cookie decides.
     private static string SelectScheme(Microsoft.AspNetCore.Http.HttpContext context)
     {
         var authorization = context.Request.Headers.Authorization;
-        if (authorization.Count > 0 && authorization[0] is { } value
-            && value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-            && context.RequestServices.GetRequiredService<LatchkeySchemes>().BearerEnabled)
-        {
-            return LatchkeyDefaults.BearerScheme;
-        }
-
-        return LatchkeyDefaults.SessionScheme;
+        return authorization.Count > 0 && authorization[0] is { } value && value.StartsWith("Bearer", StringComparison.OrdinalIgnoreCase)
+            ? LatchkeyDefaults.BearerScheme
+            : LatchkeyDefaults.SessionScheme;
     }
 
     // Also accept "Latchkey:AllowedOrigins" as one comma- or space-separated string, handy in environment variables.

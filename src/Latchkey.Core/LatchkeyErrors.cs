@@ -22,6 +22,8 @@ public static class LatchkeyErrors
     public const string InvalidCurrentPassword = "invalid_current_password";
     /// <summary>No live session or valid credential came with the request.</summary>
     public const string Unauthenticated = "unauthenticated";
+    /// <summary>A bearer token was presented and refused (malformed, badly signed, expired, revoked…).</summary>
+    public const string InvalidToken = "invalid_token";
     /// <summary>The unsafe request lacks the session's CSRF token.</summary>
     public const string CsrfTokenInvalid = "csrf_token_invalid";
     /// <summary>The request's <c>Origin</c> is not an allowed origin.</summary>

@@ -26,6 +26,10 @@ public sealed class LatchkeyOptions
     /// <value>The default value is empty.</value>
     public IList<string> AllowedOrigins { get; } = [];
 
+    /// <summary>Service clients for the client-credentials grant and introspection.</summary>
+    /// <value>The default value is empty.</value>
+    public IList<Clients.ClientOptions> Clients { get; } = [];
+
     /// <summary>The largest JSON request body accepted, in bytes.</summary>
     /// <value>The default value is 16384 (16 KiB).</value>
     public int MaxRequestBodyBytes { get; set; } = 16 * 1024;

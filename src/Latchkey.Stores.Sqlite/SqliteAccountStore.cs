@@ -7,7 +7,7 @@ namespace Latchkey.Stores.Sqlite;
 /// <summary>Accounts in the embedded database.</summary>
 public sealed class SqliteAccountStore : IAccountStore
 {
-    private const string Columns = "id, email, email_normalized, password_hash, created_at, password_changed_at";
+    private const string Columns = "id, email, email_normalized, password_hash, created_at, password_changed_at, token_generation";
     private readonly SqliteDatabase _database;
 
     /// <summary>Creates the store.</summary>
@@ -20,16 +20,26 @@ public sealed class SqliteAccountStore : IAccountStore
         return _database.RunAsync(async connection =>
         {
             await using var command = connection.Command(
-                "INSERT INTO accounts (" + Columns + ") VALUES ($id, $email, $norm, $hash, $created, $changed) ON CONFLICT (email_normalized) DO NOTHING",
+                "INSERT INTO accounts (" + Columns + ") VALUES ($id, $email, $norm, $hash, $created, $changed, $generation) ON CONFLICT (email_normalized) DO NOTHING",
                 ("$id", account.Id),
                 ("$email", account.Email),
                 ("$norm", account.NormalizedEmail),
                 ("$hash", account.PasswordHash),
                 ("$created", ToUnixMs(account.CreatedAt)),
-                ("$changed", ToUnixMs(account.PasswordChangedAt)));
+                ("$changed", ToUnixMs(account.PasswordChangedAt)),
+                ("$generation", account.TokenGeneration));
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
         }, cancellationToken);
     }
+
+    /// <inheritdoc />
+    public Task<long?> RaiseTokenGenerationAsync(string id, CancellationToken cancellationToken) =>
+        _database.RunAsync(async connection =>
+        {
+            await using var command = connection.Command(
+                "UPDATE accounts SET token_generation = token_generation + 1 WHERE id = $id RETURNING token_generation", ("$id", id));
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long generation ? generation : (long?)null;
+        }, cancellationToken);
 
     /// <inheritdoc />
     public Task<Account?> FindByNormalizedEmailAsync(string normalizedEmail, CancellationToken cancellationToken) =>
@@ -66,5 +76,6 @@ public sealed class SqliteAccountStore : IAccountStore
         reader.GetString(2),
         reader.GetString(3),
         FromUnixMs(reader.GetInt64(4)),
-        FromUnixMs(reader.GetInt64(5)));
+        FromUnixMs(reader.GetInt64(5)),
+        reader.GetInt64(6));
 }

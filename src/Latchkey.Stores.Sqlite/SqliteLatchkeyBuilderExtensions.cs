@@ -1,7 +1,10 @@
 using Latchkey;
 using Latchkey.Accounts;
+using Latchkey.Keys;
+using Latchkey.Revocation;
 using Latchkey.Sessions;
 using Latchkey.Storage;
+using Latchkey.Tokens;
 using Latchkey.Stores.Sqlite;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -12,7 +15,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class SqliteLatchkeyBuilderExtensions
 {
     /// <summary>
-    /// Keeps accounts and sessions in a SQLite database in the data directory (WAL mode, migrations
+    /// Keeps accounts, sessions, keys, refresh tokens and revocations in a SQLite database in the data directory (WAL mode, migrations
     /// applied at start). Suits one node; for several, use the PostgreSQL and Redis stores.
     /// </summary>
     public static LatchkeyBuilder UseSqlite(this LatchkeyBuilder builder, Action<SqliteStoreOptions>? configure = null)
@@ -28,6 +31,9 @@ public static class SqliteLatchkeyBuilderExtensions
         services.TryAddSingleton<SqliteDatabase>();
         services.Replace(ServiceDescriptor.Singleton<IAccountStore, SqliteAccountStore>());
         services.Replace(ServiceDescriptor.Singleton<ISessionStore, SqliteSessionStore>());
+        services.Replace(ServiceDescriptor.Singleton<ISigningKeyStore, SqliteSigningKeyStore>());
+        services.Replace(ServiceDescriptor.Singleton<IRefreshTokenStore, SqliteRefreshTokenStore>());
+        services.Replace(ServiceDescriptor.Singleton<IRevocationStore, SqliteRevocationStore>());
         services.AddSingleton<IStoreHealth, SqliteStoreHealth>();
         services.AddHostedService<SqliteInitializer>();
         return builder;

@@ -35,5 +35,51 @@ internal static class SqliteMigrations
             CREATE INDEX sessions_idle_expiry ON sessions(idle_expires_at);
             CREATE INDEX sessions_absolute_expiry ON sessions(absolute_expires_at);
             """),
+        (2, "tokens: signing keys, refresh-token families, revocations", """
+            ALTER TABLE accounts ADD COLUMN token_generation INTEGER NOT NULL DEFAULT 0;
+
+            CREATE TABLE signing_keys (
+                kid TEXT NOT NULL PRIMARY KEY,
+                sequence INTEGER NOT NULL UNIQUE,
+                algorithm TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                activates_at INTEGER NOT NULL,
+                private_key BLOB NOT NULL
+            ) STRICT;
+
+            CREATE TABLE refresh_families (
+                family_id TEXT NOT NULL PRIMARY KEY,
+                user_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                client_id TEXT NOT NULL,
+                scope TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL,
+                revoked_at INTEGER
+            ) STRICT;
+
+            CREATE INDEX refresh_families_user ON refresh_families(user_id);
+            CREATE INDEX refresh_families_expiry ON refresh_families(expires_at);
+
+            CREATE TABLE refresh_tokens (
+                token_hash BLOB NOT NULL PRIMARY KEY,
+                family_id TEXT NOT NULL REFERENCES refresh_families(family_id) ON DELETE CASCADE,
+                created_at INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL,
+                spent_at INTEGER,
+                successor_hash BLOB
+            ) STRICT;
+
+            CREATE INDEX refresh_tokens_family ON refresh_tokens(family_id);
+
+            CREATE TABLE revocations (
+                kind INTEGER NOT NULL,
+                id TEXT NOT NULL,
+                generation INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL,
+                PRIMARY KEY (kind, id)
+            ) STRICT;
+
+            CREATE INDEX revocations_expiry ON revocations(expires_at);
+            """),
     ];
 }

@@ -9,7 +9,7 @@ public sealed class LoginThrottleTests
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 8, 0, 0, TimeSpan.Zero));
     private readonly ThrottlingOptions _options = new() { FreeFailuresPerAccount = 3, FreeFailuresPerAddress = 10 };
 
-    private InMemoryLoginThrottle Throttle() => new(_time, new TestOptions<ThrottlingOptions>(_options));
+    private InMemoryLoginThrottle Throttle() => new(_time, Microsoft.Extensions.Options.Options.Create(_options));
 
     [Fact]
     public async Task FreeFailures_CostNothing_ThenDelayDoublesUpToTheCap()

@@ -23,8 +23,9 @@ public sealed class SessionLifetimeTests : IAsyncLifetime
         _db = await SqliteFixture.CreateAsync();
         _sessions = new SessionManager(
             _db.Sessions,
+            _db.Revocation(_time),
             _time,
-            new TestOptions<SessionOptions>(new SessionOptions { IdleTimeout = Idle, AbsoluteTimeout = Absolute, TouchInterval = Touch }),
+            Microsoft.Extensions.Options.Options.Create(new SessionOptions { IdleTimeout = Idle, AbsoluteTimeout = Absolute, TouchInterval = Touch }),
             NullLogger<SessionManager>.Instance);
         _userId = Guid.NewGuid().ToString();
         var now = _time.GetUtcNow();
@@ -55,14 +56,14 @@ public sealed class SessionLifetimeTests : IAsyncLifetime
         var created = await _sessions.CreateAsync(_userId, null, null, CancellationToken.None);
 
         _time.Advance(Idle - OneSecond);
-        Assert.NotNull(await _sessions.ValidateAsync(created.RawId, CancellationToken.None));
+        Assert.NotNull(await _sessions.ValidateAsync(created.RawId, true, CancellationToken.None));
 
         // That request touched the session: the idle timeout now counts from it.
         _time.Advance(Idle - OneSecond);
-        Assert.NotNull(await _sessions.ValidateAsync(created.RawId, CancellationToken.None));
+        Assert.NotNull(await _sessions.ValidateAsync(created.RawId, true, CancellationToken.None));
 
         _time.Advance(Idle);
-        Assert.Null(await _sessions.ValidateAsync(created.RawId, CancellationToken.None));
+        Assert.Null(await _sessions.ValidateAsync(created.RawId, true, CancellationToken.None));
         Assert.Null(await _db.Sessions.FindAsync(created.Session.IdHash, CancellationToken.None));
     }
 
@@ -73,7 +74,7 @@ public sealed class SessionLifetimeTests : IAsyncLifetime
 
         _time.Advance(Idle);
 
-        Assert.Null(await _sessions.ValidateAsync(created.RawId, CancellationToken.None));
+        Assert.Null(await _sessions.ValidateAsync(created.RawId, true, CancellationToken.None));
     }
 
     [Fact]
@@ -85,17 +86,17 @@ public sealed class SessionLifetimeTests : IAsyncLifetime
         while (_time.GetUtcNow() < end - TimeSpan.FromMinutes(10))
         {
             _time.Advance(TimeSpan.FromMinutes(10));
-            Assert.NotNull(await _sessions.ValidateAsync(created.RawId, CancellationToken.None));
+            Assert.NotNull(await _sessions.ValidateAsync(created.RawId, true, CancellationToken.None));
         }
 
         _time.SetUtcNow(end - OneSecond);
-        var last = await _sessions.ValidateAsync(created.RawId, CancellationToken.None);
+        var last = await _sessions.ValidateAsync(created.RawId, true, CancellationToken.None);
         Assert.NotNull(last);
         Assert.Equal(end, last.AbsoluteExpiresAt);
         Assert.True(last.IdleExpiresAt <= end);
 
         _time.SetUtcNow(end);
-        Assert.Null(await _sessions.ValidateAsync(created.RawId, CancellationToken.None));
+        Assert.Null(await _sessions.ValidateAsync(created.RawId, true, CancellationToken.None));
     }
 
     [Fact]
@@ -105,12 +106,12 @@ public sealed class SessionLifetimeTests : IAsyncLifetime
         var createdAt = created.Session.LastSeenAt;
 
         _time.Advance(Touch - OneSecond);
-        await _sessions.ValidateAsync(created.RawId, CancellationToken.None);
+        await _sessions.ValidateAsync(created.RawId, true, CancellationToken.None);
         var stored = await _db.Sessions.FindAsync(created.Session.IdHash, CancellationToken.None);
         Assert.Equal(createdAt, stored!.LastSeenAt);
 
         _time.Advance(OneSecond);
-        await _sessions.ValidateAsync(created.RawId, CancellationToken.None);
+        await _sessions.ValidateAsync(created.RawId, true, CancellationToken.None);
         stored = await _db.Sessions.FindAsync(created.Session.IdHash, CancellationToken.None);
         Assert.Equal(createdAt + Touch, stored!.LastSeenAt);
         Assert.Equal(createdAt + Touch + Idle, stored.IdleExpiresAt);
@@ -131,7 +132,7 @@ public sealed class SessionLifetimeTests : IAsyncLifetime
     [Theory]
     [MemberData(nameof(MalformedIds))]
     public async Task Validate_MalformedId_IsRefusedWithoutLookup(string? rawId) =>
-        Assert.Null(await _sessions.ValidateAsync(rawId, CancellationToken.None));
+        Assert.Null(await _sessions.ValidateAsync(rawId, true, CancellationToken.None));
 
     [Fact]
     public async Task EndAllForUser_KeepsOnlyTheGivenSession()
@@ -142,8 +143,8 @@ public sealed class SessionLifetimeTests : IAsyncLifetime
         var ended = await _sessions.EndAllForUserAsync(_userId, keep.Session, CancellationToken.None);
 
         Assert.Equal(1, ended);
-        Assert.NotNull(await _sessions.ValidateAsync(keep.RawId, CancellationToken.None));
-        Assert.Null(await _sessions.ValidateAsync(other.RawId, CancellationToken.None));
+        Assert.NotNull(await _sessions.ValidateAsync(keep.RawId, true, CancellationToken.None));
+        Assert.Null(await _sessions.ValidateAsync(other.RawId, true, CancellationToken.None));
     }
 
     [Fact]

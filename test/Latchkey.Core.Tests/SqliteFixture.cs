@@ -23,6 +23,16 @@ internal sealed class SqliteFixture : IAsyncDisposable
 
     public SqliteSessionStore Sessions { get; }
 
+    /// <summary>A revocation service over this database, as the server wires it.</summary>
+    public Revocation.RevocationService Revocation(TimeProvider time) => new(
+        new Revocation.RevocationList(),
+        new SqliteRevocationStore(Database),
+        new Revocation.NullRevocationBroadcaster(),
+        Accounts,
+        time,
+        Options.Create(new Tokens.TokenOptions()),
+        NullLogger<Revocation.RevocationService>.Instance);
+
     public static async Task<SqliteFixture> CreateAsync(string? directory = null)
     {
         directory ??= Path.Combine(Path.GetTempPath(), "latchkey-core-tests", Guid.NewGuid().ToString("N"));

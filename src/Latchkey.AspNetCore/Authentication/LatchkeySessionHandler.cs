@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
+using Latchkey.AspNetCore.Csrf;
 using Latchkey.AspNetCore.Http;
 using Latchkey.Sessions;
 using Microsoft.AspNetCore.Authentication;
@@ -27,13 +28,17 @@ public sealed class LatchkeySessionHandler : AuthenticationHandler<Authenticatio
             return AuthenticateResult.NoResult();
         }
 
-        var session = await _sessions.ValidateAsync(rawId, Context.RequestAborted);
+        // An unsafe request without the right CSRF token will be refused; it must not slide the idle timeout either.
+        var csrfToken = CsrfTokens.For(rawId);
+        var activity = !OriginCheckMiddleware.IsUnsafe(Request.Method)
+            || (Request.Headers[LatchkeyDefaults.CsrfHeaderName] is { Count: 1 } presented && CsrfTokens.Matches(csrfToken, presented[0]));
+        var session = await _sessions.ValidateAsync(rawId, activity, Context.RequestAborted);
         if (session is null)
         {
             return AuthenticateResult.NoResult();
         }
 
-        Context.Features.Set(new LatchkeySessionFeature(session, CsrfTokens.For(rawId)));
+        Context.Features.Set(new LatchkeySessionFeature(session, csrfToken));
         var identity = new ClaimsIdentity(
             [
                 new Claim(LatchkeyDefaults.SubjectClaim, session.UserId),

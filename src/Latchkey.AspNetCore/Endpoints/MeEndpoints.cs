@@ -1,4 +1,5 @@
 using Latchkey.Accounts;
+using Latchkey.AspNetCore.Authentication;
 using Latchkey.AspNetCore.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -14,6 +15,11 @@ internal static class MeEndpoints
     private static async Task<IResult> GetAsync(HttpContext context, AccountService accounts)
     {
         var method = context.User.FindFirst(LatchkeyDefaults.AuthMethodClaim)?.Value ?? "session";
+        if (context.Features.Get<LatchkeyAccessTokenFeature>() is { Token.IsClientToken: true } client)
+        {
+            return TypedResults.Json(new MeResponse(client.Token.Subject, null, method), LatchkeyJsonContext.Default.MeResponse);
+        }
+
         var account = await accounts.FindByIdAsync(context.GetSubject()!, context.RequestAborted);
         if (account is null)
         {

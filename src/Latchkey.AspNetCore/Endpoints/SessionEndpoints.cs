@@ -100,7 +100,8 @@ internal static class SessionEndpoints
 
     private static async Task<IResult> ListAsync(HttpContext context, SessionManager sessions)
     {
-        var current = context.GetCookieSession()?.PublicId;
+        // A token minted from a session names it in sid; either way the caller's session is "current".
+        var current = context.GetCookieSession()?.PublicId ?? context.User.FindFirst(LatchkeyDefaults.SessionIdClaim)?.Value;
         var list = await sessions.ListAsync(context.GetSubject()!, context.RequestAborted);
         var items = new SessionListItem[list.Count];
         for (var i = 0; i < list.Count; i++)
@@ -128,9 +129,9 @@ internal static class SessionEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> RevokeAllAsync(HttpContext context, SessionManager sessions)
+    private static async Task<IResult> RevokeAllAsync(HttpContext context, UserSignOutService signOut)
     {
-        await sessions.EndAllForUserAsync(context.GetSubject()!, keep: null, context.RequestAborted);
+        await signOut.SignOutEverywhereAsync(context.GetSubject()!, keep: null, context.RequestAborted);
         if (context.GetCookieSession() is not null)
         {
             SessionCookie.Clear(context);

@@ -15,6 +15,11 @@ internal sealed class LatchkeyExceptionHandler(ILogger<LatchkeyExceptionHandler>
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         var request = httpContext.Request;
+        if (request.Path.StartsWithSegments("/oauth", StringComparison.OrdinalIgnoreCase))
+        {
+            return await HandleOAuthAsync(httpContext, exception);
+        }
+
         switch (exception)
         {
             case ServerBusyException busy:
@@ -34,6 +39,33 @@ internal sealed class LatchkeyExceptionHandler(ILogger<LatchkeyExceptionHandler>
             default:
                 Log.UnhandledError(logger, request.Method, request.Path, exception);
                 await LatchkeyProblems.Write(httpContext, LatchkeyErrors.InternalError);
+                return true;
+        }
+    }
+
+    // OAuth clients expect RFC 6749 error objects, not problem details.
+    private async ValueTask<bool> HandleOAuthAsync(HttpContext httpContext, Exception exception)
+    {
+        var request = httpContext.Request;
+        switch (exception)
+        {
+            case ServerBusyException busy:
+                Log.HashingBusy(logger);
+                await OAuth.OAuthResponses.WriteErrorAsync(httpContext, Tokens.OAuthErrors.TemporarilyUnavailable, "The server is busy; try again shortly.", busy.RetryAfter);
+                return true;
+            case StoreUnavailableException:
+                Log.StoreUnavailable(logger, request.Method, request.Path, exception);
+                await OAuth.OAuthResponses.WriteErrorAsync(httpContext, Tokens.OAuthErrors.TemporarilyUnavailable, "A store is unavailable; try again shortly.", TimeSpan.FromSeconds(1));
+                return true;
+            case BadHttpRequestException:
+                await OAuth.OAuthResponses.WriteErrorAsync(httpContext, Tokens.OAuthErrors.InvalidRequest, "The request is malformed.");
+                return true;
+            case OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested:
+                return true;
+            default:
+                Log.UnhandledError(logger, request.Method, request.Path, exception);
+                httpContext.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                await httpContext.Response.WriteAsJsonAsync(new { error = "server_error" });
                 return true;
         }
     }

@@ -1,5 +1,7 @@
 using Latchkey.AspNetCore.Csrf;
+using Latchkey.Keys;
 using Latchkey.Passwords;
+using Latchkey.Tokens;
 using Latchkey.Sessions;
 using Latchkey.Throttling;
 using Microsoft.Extensions.Options;
@@ -14,7 +16,9 @@ internal sealed class LatchkeyOptionsValidator :
     IValidateOptions<LatchkeyOptions>,
     IValidateOptions<SessionOptions>,
     IValidateOptions<PasswordHashingOptions>,
-    IValidateOptions<ThrottlingOptions>
+    IValidateOptions<ThrottlingOptions>,
+    IValidateOptions<TokenOptions>,
+    IValidateOptions<KeyOptions>
 {
     public ValidateOptionsResult Validate(string? name, LatchkeyOptions options)
     {
@@ -41,6 +45,31 @@ internal sealed class LatchkeyOptionsValidator :
         if (options.MaxRequestBodyBytes is < 1024 or > 1024 * 1024)
         {
             failures.Add("Latchkey:MaxRequestBodyBytes must be between 1024 and 1048576.");
+        }
+
+        var clientIds = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < options.Clients.Count; i++)
+        {
+            var client = options.Clients[i];
+            if (string.IsNullOrWhiteSpace(client.ClientId) || client.ClientId.Length > 128 || client.ClientId.Any(c => c < 0x21 || c > 0x7E))
+            {
+                failures.Add($"Latchkey:Clients:{i}:ClientId must be 1 to 128 printable ASCII characters without spaces.");
+            }
+            else if (!clientIds.Add(client.ClientId))
+            {
+                failures.Add($"Latchkey:Clients:{i}:ClientId '{client.ClientId}' is declared twice.");
+            }
+
+            // The registry clears the plain secret once hashed; a null secret after that is expected.
+            if (client.ClientSecret is not null && client.ClientSecret.Length < 16)
+            {
+                failures.Add($"Latchkey:Clients:{i}:ClientSecret must have at least 16 characters.");
+            }
+
+            if (!Latchkey.Tokens.Scopes.TryParse(client.Scopes, out _))
+            {
+                failures.Add($"Latchkey:Clients:{i}:Scopes must be space-separated scope names.");
+            }
         }
 
         return Result(failures);
@@ -137,6 +166,94 @@ internal sealed class LatchkeyOptionsValidator :
         }
 
         return Result(failures);
+    }
+
+    public ValidateOptionsResult Validate(string? name, TokenOptions options)
+    {
+        var failures = new List<string>();
+        if (options.AccessTokenLifetime < TimeSpan.FromMinutes(1) || options.AccessTokenLifetime > TimeSpan.FromHours(1))
+        {
+            failures.Add("Latchkey:Tokens:AccessTokenLifetime must be between 1 minute and 1 hour.");
+        }
+
+        if (options.RefreshTokenLifetime < TimeSpan.FromMinutes(1) || options.RefreshTokenLifetime > options.RefreshTokenAbsoluteLifetime)
+        {
+            failures.Add("Latchkey:Tokens:RefreshTokenLifetime must be at least 1 minute and at most Latchkey:Tokens:RefreshTokenAbsoluteLifetime.");
+        }
+
+        if (options.RefreshTokenAbsoluteLifetime > TimeSpan.FromDays(365))
+        {
+            failures.Add("Latchkey:Tokens:RefreshTokenAbsoluteLifetime must be at most 365 days.");
+        }
+
+        if (options.RefreshReuseGracePeriod < TimeSpan.Zero || options.RefreshReuseGracePeriod > TimeSpan.FromMinutes(1))
+        {
+            failures.Add("Latchkey:Tokens:RefreshReuseGracePeriod must be between 0 and 1 minute.");
+        }
+
+        if (options.ClockSkew < TimeSpan.Zero || options.ClockSkew > TimeSpan.FromMinutes(5))
+        {
+            failures.Add("Latchkey:Tokens:ClockSkew must be between 0 and 5 minutes.");
+        }
+
+        if (options.Audience is { Length: 0 })
+        {
+            failures.Add("Latchkey:Tokens:Audience must not be empty when set.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.DefaultClientId))
+        {
+            failures.Add("Latchkey:Tokens:DefaultClientId must not be empty.");
+        }
+
+        if (options.MaxTokenLength is < 512 or > 65536)
+        {
+            failures.Add("Latchkey:Tokens:MaxTokenLength must be between 512 and 65536.");
+        }
+
+        return Result(failures);
+    }
+
+    public ValidateOptionsResult Validate(string? name, KeyOptions options)
+    {
+        var failures = new List<string>();
+        if (!SigningAlgorithms.IsSupported(options.Algorithm))
+        {
+            failures.Add($"Latchkey:Keys:Algorithm must be one of {string.Join(", ", SigningAlgorithms.All)}; '{options.Algorithm}' is not.");
+        }
+
+        if (options.JwksCacheMaxAge < TimeSpan.Zero || options.JwksCacheMaxAge > TimeSpan.FromDays(1))
+        {
+            failures.Add("Latchkey:Keys:JwksCacheMaxAge must be between 0 and 1 day.");
+        }
+
+        if (options.PublishAhead < options.JwksCacheMaxAge)
+        {
+            failures.Add("Latchkey:Keys:PublishAhead must be at least Latchkey:Keys:JwksCacheMaxAge, so that verifiers see a key before it signs.");
+        }
+
+        if (options.RotationInterval < options.PublishAhead + TimeSpan.FromMinutes(1) || options.RotationInterval > TimeSpan.FromDays(365))
+        {
+            failures.Add("Latchkey:Keys:RotationInterval must exceed Latchkey:Keys:PublishAhead by at least 1 minute and be at most 365 days.");
+        }
+
+        if (options.RefreshInterval < TimeSpan.FromSeconds(1) || options.RefreshInterval > TimeSpan.FromHours(1))
+        {
+            failures.Add("Latchkey:Keys:RefreshInterval must be between 1 second and 1 hour.");
+        }
+
+        if (options.MasterSecret is { Length: > 0 } secret && !IsStrongBase64(secret))
+        {
+            failures.Add("Latchkey:Keys:MasterSecret must be base64 of at least 32 bytes.");
+        }
+
+        return Result(failures);
+    }
+
+    private static bool IsStrongBase64(string text)
+    {
+        var buffer = new byte[text.Length];
+        return Convert.TryFromBase64String(text, buffer, out var written) && written >= 32;
     }
 
     private static ValidateOptionsResult Result(List<string> failures) =>

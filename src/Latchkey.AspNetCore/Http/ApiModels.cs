@@ -29,6 +29,12 @@ public sealed record SessionListItem(
 /// <summary>Answer to <c>GET /api/me</c>.</summary>
 public sealed record MeResponse(string Id, string? Email, string AuthMethod);
 
+/// <summary>Answer to <c>POST /api/session/token</c>, in the shape of an OAuth token response.</summary>
+public sealed record SessionTokenResponse(
+    [property: System.Text.Json.Serialization.JsonPropertyName("access_token")] string AccessToken,
+    [property: System.Text.Json.Serialization.JsonPropertyName("token_type")] string TokenType,
+    [property: System.Text.Json.Serialization.JsonPropertyName("expires_in")] int ExpiresIn);
+
 /// <summary>Answer to the health probes.</summary>
 public sealed record ProbeResponse(
     string Status,
@@ -49,4 +55,5 @@ public sealed record ProbeResponse(
 [JsonSerializable(typeof(SessionListItem[]))]
 [JsonSerializable(typeof(MeResponse))]
 [JsonSerializable(typeof(ProbeResponse))]
+[JsonSerializable(typeof(SessionTokenResponse))]
 public sealed partial class LatchkeyJsonContext : JsonSerializerContext;

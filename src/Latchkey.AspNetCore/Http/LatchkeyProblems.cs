@@ -25,6 +25,7 @@ public static class LatchkeyProblems
         [LatchkeyErrors.InvalidCurrentPassword] = (400, "The current password is wrong."),
         [LatchkeyErrors.Unauthenticated] = (401, "Authentication is required."),
         [LatchkeyErrors.InvalidCredentials] = (401, "The email or password is wrong."),
+        [LatchkeyErrors.InvalidToken] = (401, "The bearer token is invalid."),
         [LatchkeyErrors.CsrfTokenInvalid] = (403, "The CSRF token is missing or wrong."),
         [LatchkeyErrors.OriginNotAllowed] = (403, "Requests from this origin are not allowed."),
         [LatchkeyErrors.Forbidden] = (403, "This is not allowed."),

@@ -7,10 +7,15 @@ namespace Latchkey.Accounts;
 /// <param name="PasswordHash">An Argon2id hash in PHC string format; never the password.</param>
 /// <param name="CreatedAt">When the account was created.</param>
 /// <param name="PasswordChangedAt">When the password was last set.</param>
+/// <param name="TokenGeneration">
+/// Raised by logging out everywhere and by a password change; access tokens carry the value they were
+/// issued under, and lower ones are refused.
+/// </param>
 public sealed record Account(
     string Id,
     string Email,
     string NormalizedEmail,
     string PasswordHash,
     DateTimeOffset CreatedAt,
-    DateTimeOffset PasswordChangedAt);
+    DateTimeOffset PasswordChangedAt,
+    long TokenGeneration = 0);

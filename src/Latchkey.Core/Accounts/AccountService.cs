@@ -14,7 +14,7 @@ public sealed class AccountService
     private readonly IPasswordHasher _hasher;
     private readonly PasswordHashingGate _gate;
     private readonly ILoginThrottle _throttle;
-    private readonly SessionManager _sessions;
+    private readonly UserSignOutService _signOut;
     private readonly TimeProvider _time;
     private readonly ILogger<AccountService> _logger;
     private readonly Lazy<string> _dummyHash;
@@ -25,7 +25,7 @@ public sealed class AccountService
         IPasswordHasher hasher,
         PasswordHashingGate gate,
         ILoginThrottle throttle,
-        SessionManager sessions,
+        UserSignOutService signOut,
         TimeProvider time,
         ILogger<AccountService> logger)
     {
@@ -33,7 +33,7 @@ public sealed class AccountService
         _hasher = hasher;
         _gate = gate;
         _throttle = throttle;
-        _sessions = sessions;
+        _signOut = signOut;
         _time = time;
         _logger = logger;
 
@@ -93,8 +93,9 @@ public sealed class AccountService
 
         var account = normalized.Length == 0 ? null : await _store.FindByNormalizedEmailAsync(normalized, cancellationToken).ConfigureAwait(false);
         var passwordOk = password is { Length: > 0 and <= PasswordPolicy.MaxLength * 2 };
-        var hash = account?.PasswordHash ?? _dummyHash.Value;
-        var result = await _gate.RunAsync(() => _hasher.Verify(hash, passwordOk ? password! : string.Empty), cancellationToken).ConfigureAwait(false);
+        var stored = account?.PasswordHash;
+        var result = await _gate.RunAsync(
+            () => _hasher.Verify(stored ?? _dummyHash.Value, passwordOk ? password! : string.Empty), cancellationToken).ConfigureAwait(false);
 
         if (account is null || !passwordOk || result == PasswordVerificationResult.Failed)
         {
@@ -115,7 +116,8 @@ public sealed class AccountService
 
     /// <summary>
     /// Changes the password after checking the current one, then ends every session of the user but
-    /// <paramref name="currentSession"/> (the one making the change, if any).
+    /// <paramref name="currentSession"/> (the one making the change, if any), every refresh token, and
+    /// every access token issued before the change.
     /// </summary>
     public async Task<PasswordChangeResult> ChangePasswordAsync(
         string userId, string? currentPassword, string? newPassword, Session? currentSession, CancellationToken cancellationToken)
@@ -154,7 +156,7 @@ public sealed class AccountService
             return new PasswordChangeResult(PasswordChangeStatus.InvalidCurrentPassword, null);
         }
 
-        await _sessions.EndAllForUserAsync(userId, currentSession, cancellationToken).ConfigureAwait(false);
+        await _signOut.SignOutEverywhereAsync(userId, currentSession, cancellationToken).ConfigureAwait(false);
         Log.PasswordChanged(_logger, userId);
         return new PasswordChangeResult(PasswordChangeStatus.Changed, null);
     }

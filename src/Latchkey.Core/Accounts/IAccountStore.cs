@@ -19,4 +19,8 @@ public interface IAccountStore
     /// </summary>
     /// <returns><see langword="true"/> when the hash was replaced.</returns>
     Task<bool> TryReplacePasswordHashAsync(string id, string expectedHash, string newHash, DateTimeOffset changedAt, CancellationToken cancellationToken);
+
+    /// <summary>Raises the account's token generation by one.</summary>
+    /// <returns>The new generation, or <see langword="null"/> when the account does not exist.</returns>
+    Task<long?> RaiseTokenGenerationAsync(string id, CancellationToken cancellationToken);
 }

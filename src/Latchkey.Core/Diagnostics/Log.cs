@@ -37,4 +37,22 @@ internal static partial class Log
 
     [LoggerMessage(1104, LogLevel.Information, "{Count} sessions of account {UserId} ended", EventName = "SessionsEndedForUser")]
     public static partial void SessionsEndedForUser(ILogger logger, string userId, int count);
+
+    [LoggerMessage(1201, LogLevel.Information, "Signing key {Kid} ({Algorithm}) added; signs from {ActivatesAt}", EventName = "SigningKeyAdded")]
+    public static partial void SigningKeyAdded(ILogger logger, string kid, string algorithm, DateTimeOffset activatesAt);
+
+    [LoggerMessage(1202, LogLevel.Information, "{Count} retired signing keys removed", EventName = "SigningKeysRetired")]
+    public static partial void SigningKeysRetired(ILogger logger, int count);
+
+    [LoggerMessage(1301, LogLevel.Information, "Access tokens revoked: {Kind} {Id}", EventName = "TokensRevoked")]
+    public static partial void TokensRevoked(ILogger logger, string kind, string id);
+
+    [LoggerMessage(1302, LogLevel.Warning, "Refresh token reuse detected; family {FamilyId} of account {UserId} revoked", EventName = "RefreshTokenReuseDetected")]
+    public static partial void RefreshTokenReuseDetected(ILogger logger, string familyId, string userId);
+
+    [LoggerMessage(1303, LogLevel.Information, "Refresh-token family {FamilyId} revoked", EventName = "RefreshFamilyRevoked")]
+    public static partial void RefreshFamilyRevoked(ILogger logger, string familyId);
+
+    [LoggerMessage(1304, LogLevel.Warning, "Client authentication failed for client {ClientId} from {ClientIp}", EventName = "ClientAuthenticationFailed")]
+    public static partial void ClientAuthenticationFailed(ILogger logger, string clientId, string? clientIp);
 }

@@ -1,4 +1,5 @@
 using Latchkey.Diagnostics;
+using Latchkey.Revocation;
 using Latchkey.Security;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -19,13 +20,16 @@ public sealed class SessionManager
 
     private readonly ISessionStore _store;
     private readonly TimeProvider _time;
-    private readonly IOptionsMonitor<SessionOptions> _options;
+    private readonly IOptions<SessionOptions> _options;
     private readonly ILogger<SessionManager> _logger;
+    private readonly RevocationService _revocation;
 
     /// <summary>Creates the manager.</summary>
-    public SessionManager(ISessionStore store, TimeProvider time, IOptionsMonitor<SessionOptions> options, ILogger<SessionManager> logger)
+    public SessionManager(
+        ISessionStore store, RevocationService revocation, TimeProvider time, IOptions<SessionOptions> options, ILogger<SessionManager> logger)
     {
         _store = store;
+        _revocation = revocation;
         _time = time;
         _options = options;
         _logger = logger;
@@ -35,7 +39,7 @@ public sealed class SessionManager
     public async Task<NewSession> CreateAsync(string userId, string? userAgent, string? ipAddress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(userId);
-        var options = _options.CurrentValue;
+        var options = _options.Value;
         var now = Truncate(_time.GetUtcNow());
         var rawId = RandomTokens.Create(IdBytes);
         var absolute = now + options.AbsoluteTimeout;
@@ -58,8 +62,14 @@ public sealed class SessionManager
     /// Looks up the session whose id is <paramref name="rawId"/>, ends it if it has expired, and
     /// records activity at most once per <see cref="SessionOptions.TouchInterval"/>.
     /// </summary>
+    /// <param name="rawId">The session id from the cookie.</param>
+    /// <param name="recordActivity">
+    /// Whether this request counts as activity; false for a request about to be refused (a failed
+    /// CSRF check), which must change nothing, not even the idle timeout.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the lookup.</param>
     /// <returns>The live session, or <see langword="null"/>.</returns>
-    public async Task<Session?> ValidateAsync(string? rawId, CancellationToken cancellationToken)
+    public async Task<Session?> ValidateAsync(string? rawId, bool recordActivity, CancellationToken cancellationToken)
     {
         if (!IsWellFormed(rawId))
         {
@@ -81,8 +91,8 @@ public sealed class SessionManager
             return null;
         }
 
-        var options = _options.CurrentValue;
-        if (now - session.LastSeenAt >= options.TouchInterval)
+        var options = _options.Value;
+        if (recordActivity && now - session.LastSeenAt >= options.TouchInterval)
         {
             var seen = Truncate(now);
             var idle = Min(seen + options.IdleTimeout, session.AbsoluteExpiresAt);
@@ -101,7 +111,7 @@ public sealed class SessionManager
     public Task<IReadOnlyList<Session>> ListAsync(string userId, CancellationToken cancellationToken) =>
         _store.ListForUserAsync(userId, _time.GetUtcNow(), cancellationToken);
 
-    /// <summary>Ends the session with the given id hash (logout).</summary>
+    /// <summary>Ends the session (logout) and the access tokens minted from it.</summary>
     public async Task<bool> EndAsync(Session session, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
@@ -111,6 +121,8 @@ public sealed class SessionManager
             Log.SessionEnded(_logger, session.PublicId, session.UserId);
         }
 
+        // Access tokens minted from the session end with it.
+        await _revocation.RevokeSessionTokensAsync(session.PublicId, cancellationToken).ConfigureAwait(false);
         return ended;
     }
 
@@ -122,7 +134,9 @@ public sealed class SessionManager
             return false;
         }
 
-        return await _store.DeleteAsync(SecretHash.Compute(rawId!), cancellationToken).ConfigureAwait(false);
+        var idHash = SecretHash.Compute(rawId!);
+        var session = await _store.FindAsync(idHash, cancellationToken).ConfigureAwait(false);
+        return session is not null && await EndAsync(session, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Ends one of the user's sessions by its public id.</summary>
@@ -138,6 +152,7 @@ public sealed class SessionManager
         if (ended is not null)
         {
             Log.SessionEnded(_logger, ended.PublicId, userId);
+            await _revocation.RevokeSessionTokensAsync(ended.PublicId, cancellationToken).ConfigureAwait(false);
         }
 
         return ended;

@@ -8,10 +8,10 @@ public sealed class InMemoryLoginThrottle : ILoginThrottle
 {
     private readonly ConcurrentDictionary<string, Counter> _counters = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
-    private readonly IOptionsMonitor<ThrottlingOptions> _options;
+    private readonly IOptions<ThrottlingOptions> _options;
 
     /// <summary>Creates the throttle.</summary>
-    public InMemoryLoginThrottle(TimeProvider time, IOptionsMonitor<ThrottlingOptions> options)
+    public InMemoryLoginThrottle(TimeProvider time, IOptions<ThrottlingOptions> options)
     {
         _time = time;
         _options = options;
@@ -20,7 +20,7 @@ public sealed class InMemoryLoginThrottle : ILoginThrottle
     /// <inheritdoc />
     public ValueTask<TimeSpan?> GetRetryAfterAsync(ThrottleKeys keys, CancellationToken cancellationToken)
     {
-        var options = _options.CurrentValue;
+        var options = _options.Value;
         var now = _time.GetUtcNow();
         var wait = Wait(keys.Account, options.FreeFailuresPerAccount, options, now);
         if (keys.Address is not null)
@@ -39,7 +39,7 @@ public sealed class InMemoryLoginThrottle : ILoginThrottle
     public ValueTask RecordFailureAsync(ThrottleKeys keys, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        var options = _options.CurrentValue;
+        var options = _options.Value;
         Increment(keys.Account, now, options);
         if (keys.Address is not null)
         {

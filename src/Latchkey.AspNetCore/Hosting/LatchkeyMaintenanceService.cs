@@ -1,0 +1,88 @@
+using Latchkey.Keys;
+using Latchkey.Revocation;
+using Latchkey.Sessions;
+using Latchkey.Tokens;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Latchkey.AspNetCore.Hosting;
+
+/// <summary>
+/// Loads the key ring and the revocation list before the server takes requests, then keeps them fresh:
+/// reloads keys (rotating when due) every <see cref="KeyOptions.RefreshInterval"/>, and deletes expired
+/// sessions, refresh tokens and revocations every <see cref="SessionOptions.PruneInterval"/>.
+/// </summary>
+internal sealed class LatchkeyMaintenanceService(
+    KeyRingManager keys,
+    RevocationService revocation,
+    IRevocationBroadcaster broadcaster,
+    RevocationList revocationList,
+    SessionManager sessions,
+    RefreshTokenService refreshTokens,
+    TimeProvider time,
+    IOptions<KeyOptions> keyOptions,
+    IOptions<SessionOptions> sessionOptions,
+    ILogger<LatchkeyMaintenanceService> logger) : IHostedService, IDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _keysLoop;
+    private Task? _pruneLoop;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await keys.RefreshAsync(cancellationToken);
+        await revocation.LoadAsync(cancellationToken);
+        await broadcaster.SubscribeAsync(revocationList.Apply, cancellationToken);
+        _keysLoop = LoopAsync(keyOptions.Value.RefreshInterval, keys.RefreshAsync, "key ring refresh");
+        _pruneLoop = LoopAsync(sessionOptions.Value.PruneInterval, PruneAsync, "pruning");
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        foreach (var loop in new[] { _keysLoop, _pruneLoop })
+        {
+            if (loop is not null)
+            {
+                await loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    public void Dispose() => _stopping.Dispose();
+
+    private async Task PruneAsync(CancellationToken cancellationToken)
+    {
+        var count = await sessions.PruneAsync(cancellationToken);
+        count += await refreshTokens.PruneAsync(cancellationToken);
+        await revocation.PruneAsync(cancellationToken);
+        if (count > 0)
+        {
+            Log.Pruned(logger, count);
+        }
+    }
+
+    private async Task LoopAsync(TimeSpan interval, Func<CancellationToken, Task> work, string name)
+    {
+        using var timer = new PeriodicTimer(interval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stopping.Token))
+            {
+                try
+                {
+                    await work(_stopping.Token);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    Log.MaintenanceFailed(logger, name, ex);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
+}

@@ -1,0 +1,126 @@
+using Latchkey.AspNetCore.Http;
+using Latchkey.Clients;
+using Latchkey.Tokens;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+
+namespace Latchkey.AspNetCore.OAuth;
+
+/// <summary><c>POST /oauth/token</c>, <c>/oauth/revoke</c> (RFC 7009) and <c>/oauth/introspect</c> (RFC 7662).</summary>
+internal static class OAuthEndpoints
+{
+    public static void Map(IEndpointRouteBuilder endpoints)
+    {
+        var oauth = endpoints.MapGroup("/oauth").AllowAnonymous();
+        oauth.MapPost("/token", TokenAsync);
+        oauth.MapPost("/revoke", RevokeAsync);
+        oauth.MapPost("/introspect", IntrospectAsync);
+    }
+
+    private static async Task<IResult> TokenAsync(HttpContext context, TokenService tokens, ClientRegistry clients, IOptions<LatchkeyOptions> options)
+    {
+        var (request, error) = await OAuthRequest.ReadAsync(context, options.Value.MaxRequestBodyBytes);
+        if (request is null)
+        {
+            return error!;
+        }
+
+        var (client, clientError) = request.AuthenticateClient(clients);
+        if (clientError is not null)
+        {
+            return clientError;
+        }
+
+        var grantType = request["grant_type"];
+        TokenResult result;
+        switch (grantType)
+        {
+            case null:
+                return OAuthResponses.Error(OAuthErrors.InvalidRequest, "The grant_type parameter is required.");
+            case "password":
+                if (client is null && request.ClientId is { } publicId && publicId != tokens.DefaultClientId)
+                {
+                    return OAuthResponses.Error(OAuthErrors.InvalidClient, "This client must authenticate.");
+                }
+
+                result = await tokens.PasswordGrantAsync(
+                    request["username"], request["password"], request["scope"], client, context.Connection.RemoteIpAddress, context.RequestAborted);
+                break;
+            case "refresh_token":
+                result = await tokens.RefreshGrantAsync(request["refresh_token"], client, request.ClientId, context.RequestAborted);
+                break;
+            case "client_credentials":
+                if (client is null)
+                {
+                    return OAuthResponses.Error(OAuthErrors.InvalidClient, "The client_credentials grant needs client authentication.", basicChallenge: true);
+                }
+
+                result = tokens.ClientCredentialsGrant(client, request["scope"]);
+                break;
+            default:
+                return OAuthResponses.Error(OAuthErrors.UnsupportedGrantType, "Supported grant types: password, refresh_token, client_credentials.");
+        }
+
+        return result.Error is not null
+            ? OAuthResponses.Error(result.Error, result.ErrorDescription, result.RetryAfter)
+            : OAuthResponses.Token(result);
+    }
+
+    private static async Task<IResult> RevokeAsync(
+        HttpContext context, ClientRegistry clients, TokenInspector inspector, IOptions<LatchkeyOptions> options)
+    {
+        var (request, error) = await OAuthRequest.ReadAsync(context, options.Value.MaxRequestBodyBytes);
+        if (request is null)
+        {
+            return error!;
+        }
+
+        var (_, clientError) = request.AuthenticateClient(clients);
+        if (clientError is not null)
+        {
+            return clientError;
+        }
+
+        var token = request["token"];
+        if (token is null)
+        {
+            return OAuthResponses.Error(OAuthErrors.InvalidRequest, "The token parameter is required.");
+        }
+
+        // RFC 7009 §2.2: the answer is 200 whether or not the token was known; the hint only orders the lookups.
+        await inspector.RevokeAsync(token, context.RequestAborted);
+        return OAuthResponses.Json(StatusCodes.Status200OK, _ => { });
+    }
+
+    private static async Task<IResult> IntrospectAsync(
+        HttpContext context, ClientRegistry clients, TokenInspector inspector, IOptions<LatchkeyOptions> options)
+    {
+        var (request, error) = await OAuthRequest.ReadAsync(context, options.Value.MaxRequestBodyBytes);
+        if (request is null)
+        {
+            return error!;
+        }
+
+        var (client, clientError) = request.AuthenticateClient(clients);
+        if (clientError is not null)
+        {
+            return clientError;
+        }
+
+        if (client is null)
+        {
+            return OAuthResponses.Error(OAuthErrors.InvalidClient, "Introspection needs client authentication.", basicChallenge: true);
+        }
+
+        var token = request["token"];
+        if (token is null)
+        {
+            return OAuthResponses.Error(OAuthErrors.InvalidRequest, "The token parameter is required.");
+        }
+
+        var introspection = await inspector.IntrospectAsync(token, context.RequestAborted);
+        return OAuthResponses.Json(StatusCodes.Status200OK, introspection.Write);
+    }
+}

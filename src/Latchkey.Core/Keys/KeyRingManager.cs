@@ -1,0 +1,197 @@
+using Latchkey.Diagnostics;
+using Latchkey.Security;
+using Latchkey.Tokens;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Latchkey.Keys;
+
+/// <summary>
+/// Keeps the signing key ring loaded from the store and rotates it: a new key is published
+/// <see cref="KeyOptions.PublishAhead"/> before it signs, and a key stays published until the last
+/// token it signed has expired. Every node runs the same rules against the same store, and the unique
+/// key sequence lets only one node add each new key.
+/// </summary>
+public sealed class KeyRingManager : IDisposable
+{
+    private readonly ISigningKeyStore _store;
+    private readonly SigningKeyRing _ring;
+    private readonly KeyProtector _protector;
+    private readonly TimeProvider _time;
+    private readonly IOptions<KeyOptions> _options;
+    private readonly IOptions<TokenOptions> _tokens;
+    private readonly ILogger<KeyRingManager> _logger;
+    private readonly SemaphoreSlim _lock = new(1, 1);
+    private readonly Dictionary<string, SigningKeyMaterial> _loaded = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the manager.</summary>
+    public KeyRingManager(
+        ISigningKeyStore store, SigningKeyRing ring, KeyProtector protector, TimeProvider time,
+        IOptions<KeyOptions> options, IOptions<TokenOptions> tokens, ILogger<KeyRingManager> logger)
+    {
+        _store = store;
+        _ring = ring;
+        _protector = protector;
+        _time = time;
+        _options = options;
+        _tokens = tokens;
+        _logger = logger;
+    }
+
+    /// <summary>Loads the keys, adds the first or next key when due, drops expired ones, and refreshes the ring.</summary>
+    public Task RefreshAsync(CancellationToken cancellationToken) => RunAsync(rotateNow: false, cancellationToken);
+
+    /// <summary>Schedules a new key now: it is published at once and signs after <see cref="KeyOptions.PublishAhead"/>.</summary>
+    public Task RotateNowAsync(CancellationToken cancellationToken) => RunAsync(rotateNow: true, cancellationToken);
+
+    private async Task RunAsync(bool rotateNow, CancellationToken cancellationToken)
+    {
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            for (var attempt = 0; attempt < 3; attempt++)
+            {
+                var keys = await _store.ListAsync(cancellationToken).ConfigureAwait(false);
+                var next = NextKey(keys, rotateNow);
+                if (next is null)
+                {
+                    await PruneAsync(keys, cancellationToken).ConfigureAwait(false);
+                    Load(await _store.ListAsync(cancellationToken).ConfigureAwait(false));
+                    return;
+                }
+
+                if (await _store.TryAddAsync(next, cancellationToken).ConfigureAwait(false))
+                {
+                    Log.SigningKeyAdded(_logger, next.Kid, next.Algorithm, next.ActivatesAt);
+                    rotateNow = false;
+                }
+
+                // Added, or another node added this sequence first: reload and look again.
+            }
+
+            Load(await _store.ListAsync(cancellationToken).ConfigureAwait(false));
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    private StoredSigningKey? NextKey(IReadOnlyList<StoredSigningKey> keys, bool rotateNow)
+    {
+        var options = _options.Value;
+        var now = _time.GetUtcNow();
+        if (keys.Count == 0)
+        {
+            // First start: nobody can have cached a JWKS yet, so the first key signs at once.
+            return Create(1, options.Algorithm, now, now);
+        }
+
+        var newest = keys[^1];
+        var pending = newest.ActivatesAt > now;
+        if (pending)
+        {
+            return null;
+        }
+
+        if (rotateNow || newest.Algorithm != options.Algorithm)
+        {
+            return Create(newest.Sequence + 1, options.Algorithm, now, now + options.PublishAhead);
+        }
+
+        if (now >= newest.ActivatesAt + options.RotationInterval - options.PublishAhead)
+        {
+            var activates = newest.ActivatesAt + options.RotationInterval;
+            if (activates < now + options.PublishAhead)
+            {
+                activates = now + options.PublishAhead;
+            }
+
+            return Create(newest.Sequence + 1, options.Algorithm, now, activates);
+        }
+
+        return null;
+    }
+
+    private StoredSigningKey Create(long sequence, string algorithm, DateTimeOffset now, DateTimeOffset activatesAt)
+    {
+        using var material = SigningKeyMaterial.Generate(algorithm);
+        var kid = RandomTokens.Create(16);
+        var privateKey = material.ExportPrivateKey();
+        try
+        {
+            return new StoredSigningKey(kid, sequence, algorithm, Truncate(now), Truncate(activatesAt), _protector.Protect(kid, privateKey));
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(privateKey);
+        }
+    }
+
+    // A key is dropped once its successor has signed for longer than any token the key signed can live.
+    private async Task PruneAsync(IReadOnlyList<StoredSigningKey> keys, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var tokens = _tokens.Value;
+        var keepFrom = keys.Count > 0 ? keys[0].Sequence : 0;
+        for (var i = 0; i < keys.Count - 1; i++)
+        {
+            if (keys[i + 1].ActivatesAt + tokens.AccessTokenLifetime + tokens.ClockSkew < now)
+            {
+                keepFrom = keys[i + 1].Sequence;
+            }
+        }
+
+        if (keys.Count > 0 && keepFrom > keys[0].Sequence)
+        {
+            var deleted = await _store.DeleteBeforeAsync(keepFrom, cancellationToken).ConfigureAwait(false);
+            Log.SigningKeysRetired(_logger, deleted);
+        }
+    }
+
+    private void Load(IReadOnlyList<StoredSigningKey> keys)
+    {
+        var ring = new List<RingKey>(keys.Count);
+        foreach (var key in keys)
+        {
+            if (!_loaded.TryGetValue(key.Kid, out var material))
+            {
+                var privateKey = _protector.Unprotect(key.Kid, key.EncryptedPrivateKey);
+                try
+                {
+                    material = SigningKeyMaterial.Import(key.Algorithm, privateKey);
+                }
+                finally
+                {
+                    System.Security.Cryptography.CryptographicOperations.ZeroMemory(privateKey);
+                }
+
+                _loaded[key.Kid] = material;
+            }
+
+            ring.Add(new RingKey(key.Kid, key.Sequence, key.ActivatesAt, material));
+        }
+
+        _ring.Replace(ring);
+
+        // Keys dropped from the store are no longer needed; a request that still holds one finishes with it.
+        foreach (var kid in _loaded.Keys.Except(ring.Select(k => k.Kid)).ToList())
+        {
+            _loaded.Remove(kid);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _lock.Dispose();
+        foreach (var material in _loaded.Values)
+        {
+            material.Dispose();
+        }
+
+        _loaded.Clear();
+    }
+
+    private static DateTimeOffset Truncate(DateTimeOffset value) => DateTimeOffset.FromUnixTimeMilliseconds(value.ToUnixTimeMilliseconds());
+}

@@ -1,0 +1,14 @@
+namespace Latchkey.Revocation;
+
+/// <summary>
+/// Tells the other nodes of a cluster about a revocation, and this node about theirs. A single node
+/// uses <see cref="NullRevocationBroadcaster"/>.
+/// </summary>
+public interface IRevocationBroadcaster
+{
+    /// <summary>Sends <paramref name="entry"/> to every other node.</summary>
+    Task PublishAsync(RevocationEntry entry, CancellationToken cancellationToken);
+
+    /// <summary>Calls <paramref name="received"/> for each entry another node publishes.</summary>
+    Task SubscribeAsync(Action<RevocationEntry> received, CancellationToken cancellationToken);
+}

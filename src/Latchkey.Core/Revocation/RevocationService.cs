@@ -1,0 +1,87 @@
+using Latchkey.Accounts;
+using Latchkey.Diagnostics;
+using Latchkey.Tokens;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Latchkey.Revocation;
+
+/// <summary>
+/// Revokes access tokens before they expire. Each revocation is written to the store (it survives a
+/// restart), applied to this node's <see cref="RevocationList"/> before the call returns (so a revoked
+/// token fails at once), and broadcast to the other nodes.
+/// </summary>
+public sealed class RevocationService
+{
+    private readonly RevocationList _list;
+    private readonly IRevocationStore _store;
+    private readonly IRevocationBroadcaster _broadcaster;
+    private readonly IAccountStore _accounts;
+    private readonly TimeProvider _time;
+    private readonly IOptions<TokenOptions> _options;
+    private readonly ILogger<RevocationService> _logger;
+
+    /// <summary>Creates the service.</summary>
+    public RevocationService(
+        RevocationList list, IRevocationStore store, IRevocationBroadcaster broadcaster, IAccountStore accounts,
+        TimeProvider time, IOptions<TokenOptions> options, ILogger<RevocationService> logger)
+    {
+        _list = list;
+        _store = store;
+        _broadcaster = broadcaster;
+        _accounts = accounts;
+        _time = time;
+        _options = options;
+        _logger = logger;
+    }
+
+    /// <summary>Revokes one access token until it expires.</summary>
+    public Task RevokeAccessTokenAsync(string jti, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+        AddAsync(new RevocationEntry(RevocationKind.AccessToken, jti, 0, expiresAt), cancellationToken);
+
+    /// <summary>Revokes every access token minted from a session or refresh-token family (<c>sid</c>).</summary>
+    public Task RevokeSessionTokensAsync(string sid, CancellationToken cancellationToken) =>
+        AddAsync(new RevocationEntry(RevocationKind.Session, sid, 0, LastExpiry()), cancellationToken);
+
+    /// <summary>Revokes every access token of the account issued before now, exactly: later ones stay valid.</summary>
+    public async Task RevokeAllForUserAsync(string userId, CancellationToken cancellationToken)
+    {
+        var generation = await _accounts.RaiseTokenGenerationAsync(userId, cancellationToken).ConfigureAwait(false);
+        if (generation is { } g)
+        {
+            await AddAsync(new RevocationEntry(RevocationKind.UserGeneration, userId, g, LastExpiry()), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Loads every live entry from the store into this node's list (at start, and after a reconnect).</summary>
+    public async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        foreach (var entry in await _store.ListLiveAsync(_time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+        {
+            _list.Apply(entry);
+        }
+    }
+
+    /// <summary>Forgets entries whose tokens have all expired, in memory and in the store.</summary>
+    public async Task PruneAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        _list.Prune(now);
+        await _store.PruneAsync(now, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task AddAsync(RevocationEntry entry, CancellationToken cancellationToken)
+    {
+        await _store.AddAsync(entry, cancellationToken).ConfigureAwait(false);
+        _list.Apply(entry);
+        Log.TokensRevoked(_logger, entry.Kind.ToString(), entry.Id);
+        await _broadcaster.PublishAsync(entry, cancellationToken).ConfigureAwait(false);
+    }
+
+    // Nothing issued from now on can outlive this.
+    private DateTimeOffset LastExpiry()
+    {
+        var options = _options.Value;
+        return _time.GetUtcNow() + options.AccessTokenLifetime + options.ClockSkew + TimeSpan.FromSeconds(1);
+    }
+}

@@ -1,0 +1,164 @@
+using System.Net;
+using Latchkey.Accounts;
+using Latchkey.Clients;
+using Latchkey.Sessions;
+using Microsoft.Extensions.Options;
+
+namespace Latchkey.Tokens;
+
+/// <summary>
+/// The grants of <c>POST /oauth/token</c> (RFC 6749 §4.3, §4.4, §6) and the session-to-token exchange.
+/// Expected failures come back as <see cref="TokenResult"/> errors, never as exceptions.
+/// </summary>
+public sealed class TokenService
+{
+    private readonly AccountService _accounts;
+    private readonly RefreshTokenService _refreshTokens;
+    private readonly ClientRegistry _clients;
+    private readonly AccessTokenIssuer _issuer;
+    private readonly IIssuerProvider _issuerProvider;
+    private readonly IOptions<TokenOptions> _options;
+
+    /// <summary>Creates the service.</summary>
+    public TokenService(
+        AccountService accounts, RefreshTokenService refreshTokens, ClientRegistry clients, AccessTokenIssuer issuer,
+        IIssuerProvider issuerProvider, IOptions<TokenOptions> options)
+    {
+        _accounts = accounts;
+        _refreshTokens = refreshTokens;
+        _clients = clients;
+        _issuer = issuer;
+        _issuerProvider = issuerProvider;
+        _options = options;
+    }
+
+    /// <summary>The <c>client_id</c> of tokens obtained without naming a client.</summary>
+    public string DefaultClientId => _options.Value.DefaultClientId;
+
+    /// <summary>The resource owner password grant: an access token and a refresh token that starts a family.</summary>
+    /// <param name="username">The account's email.</param>
+    /// <param name="password">The password.</param>
+    /// <param name="scope">The requested scope.</param>
+    /// <param name="client">The authenticated client, or <see langword="null"/> for the default public client.</param>
+    /// <param name="clientAddress">The caller's address, for throttling.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    public async Task<TokenResult> PasswordGrantAsync(
+        string? username, string? password, string? scope, RegisteredClient? client, IPAddress? clientAddress, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(username) || string.IsNullOrEmpty(password))
+        {
+            return TokenResult.Fail(OAuthErrors.InvalidRequest, "The username and password parameters are required.");
+        }
+
+        if (!Scopes.TryParse(scope, out var requested))
+        {
+            return TokenResult.Fail(OAuthErrors.InvalidScope, "The scope is malformed.");
+        }
+
+        if (client is not null && !requested.All(client.Scopes.Contains))
+        {
+            return TokenResult.Fail(OAuthErrors.InvalidScope, "The requested scope exceeds what the client may have.");
+        }
+
+        var signIn = await _accounts.SignInAsync(username, password, clientAddress, cancellationToken).ConfigureAwait(false);
+        switch (signIn.Status)
+        {
+            case SignInStatus.Throttled:
+                return TokenResult.Fail(OAuthErrors.SlowDown, "Too many attempts; wait before trying again.", signIn.RetryAfter);
+            case SignInStatus.InvalidCredentials:
+                return TokenResult.Fail(OAuthErrors.InvalidGrant, "The username or password is wrong.");
+        }
+
+        var account = signIn.Account!;
+        var clientId = client?.ClientId ?? _options.Value.DefaultClientId;
+        var granted = string.Join(' ', requested);
+        var (refresh, family) = await _refreshTokens.IssueAsync(account.Id, clientId, granted, cancellationToken).ConfigureAwait(false);
+        var access = Issue(new AccessTokenClaims(account.Id, clientId, granted, RefreshTokenService.SessionIdOf(family.FamilyId), account.TokenGeneration));
+        return new TokenResult(access, refresh, granted, null, null);
+    }
+
+    /// <summary>The refresh grant: spends the refresh token and returns a new pair (RFC 6749 §6).</summary>
+    /// <param name="refreshToken">The presented refresh token.</param>
+    /// <param name="client">The authenticated client, if the request authenticated one.</param>
+    /// <param name="claimedClientId">A <c>client_id</c> given without a secret, if any.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    public async Task<TokenResult> RefreshGrantAsync(string? refreshToken, RegisteredClient? client, string? claimedClientId, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(refreshToken))
+        {
+            return TokenResult.Fail(OAuthErrors.InvalidRequest, "The refresh_token parameter is required.");
+        }
+
+        // Check the binding to the client before spending anything: a mismatch must not burn the token.
+        var live = await _refreshTokens.FindLiveAsync(refreshToken, cancellationToken).ConfigureAwait(false);
+        if (live is { } found && !IsBoundTo(found.Family, client, claimedClientId))
+        {
+            return TokenResult.Fail(OAuthErrors.InvalidGrant, "The refresh token was issued to another client.");
+        }
+
+        var rotated = await _refreshTokens.RotateAsync(refreshToken, cancellationToken).ConfigureAwait(false);
+        if (rotated is not { } pair)
+        {
+            return TokenResult.Fail(OAuthErrors.InvalidGrant, "The refresh token is invalid, expired, revoked or already used.");
+        }
+
+        var account = await _accounts.FindByIdAsync(pair.Family.UserId, cancellationToken).ConfigureAwait(false);
+        if (account is null)
+        {
+            return TokenResult.Fail(OAuthErrors.InvalidGrant, "The account no longer exists.");
+        }
+
+        var access = Issue(new AccessTokenClaims(
+            account.Id, pair.Family.ClientId, pair.Family.Scope, RefreshTokenService.SessionIdOf(pair.Family.FamilyId), account.TokenGeneration));
+        return new TokenResult(access, pair.Token, pair.Family.Scope, null, null);
+    }
+
+    /// <summary>The client-credentials grant: an access token whose subject is the client, no refresh token.</summary>
+    public TokenResult ClientCredentialsGrant(RegisteredClient client, string? scope)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        if (!Scopes.TryParse(scope, out var requested))
+        {
+            return TokenResult.Fail(OAuthErrors.InvalidScope, "The scope is malformed.");
+        }
+
+        if (!requested.All(client.Scopes.Contains))
+        {
+            return TokenResult.Fail(OAuthErrors.InvalidScope, "The requested scope exceeds what the client may have.");
+        }
+
+        // RFC 6749 §3.3: without a requested scope, the client gets its default, here all it may have.
+        var granted = requested.Count > 0 ? string.Join(' ', requested) : string.Join(' ', client.Scopes.Order(StringComparer.Ordinal));
+        var access = Issue(new AccessTokenClaims(client.ClientId, client.ClientId, granted, null, 0));
+        return new TokenResult(access, null, granted, null, null);
+    }
+
+    /// <summary>Mints a short-lived access token from a live browser session; its <c>sid</c> is the session's id.</summary>
+    public async Task<IssuedAccessToken?> ForSessionAsync(Session session, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var account = await _accounts.FindByIdAsync(session.UserId, cancellationToken).ConfigureAwait(false);
+        return account is null
+            ? null
+            : Issue(new AccessTokenClaims(account.Id, _options.Value.DefaultClientId, string.Empty, session.PublicId, account.TokenGeneration));
+    }
+
+    private IssuedAccessToken Issue(AccessTokenClaims claims) =>
+        _issuer.Issue(claims, _issuerProvider.Issuer, _issuerProvider.Audience, _options.Value.AccessTokenLifetime);
+
+    private bool IsBoundTo(RefreshTokenFamily family, RegisteredClient? client, string? claimedClientId)
+    {
+        if (client is not null)
+        {
+            return client.ClientId == family.ClientId;
+        }
+
+        // A family of a confidential client is only refreshed by that client, authenticated.
+        if (_clients.Contains(family.ClientId))
+        {
+            return false;
+        }
+
+        return claimedClientId is null || claimedClientId == family.ClientId;
+    }
+}
