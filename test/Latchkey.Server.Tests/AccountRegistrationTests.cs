@@ -129,7 +129,7 @@ public sealed class AccountRegistrationTests(SharedServerFixture fixture) : ICla
 
         using var response = await client.PostJsonAsync("api/accounts", new { email = again, password = "another password" }, csrf: false);
 
-        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Conflict, "email_taken");
+        await ProblemDetailsAssert.IsProblemAsync(response, HttpStatusCode.Conflict, "email_taken");
         Assert.Equal(countBefore, _database.CountAccounts());
         using var original = await client.LoginAsync(email);
         Assert.Equal(HttpStatusCode.OK, original.StatusCode);
@@ -150,7 +150,7 @@ public sealed class AccountRegistrationTests(SharedServerFixture fixture) : ICla
         Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
         foreach (var response in responses.Where(r => r.StatusCode != HttpStatusCode.Created))
         {
-            await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Conflict, "email_taken");
+            await ProblemDetailsAssert.IsProblemAsync(response, HttpStatusCode.Conflict, "email_taken");
         }
 
         Assert.Equal(countBefore + 1, _database.CountAccounts());
@@ -171,7 +171,7 @@ public sealed class AccountRegistrationTests(SharedServerFixture fixture) : ICla
 
         using var response = await client.PostJsonAsync("api/accounts", new { email, password }, csrf: false);
 
-        var problem = await ProblemAssert.IsValidationProblemAsync(response, "password");
+        var problem = await ProblemDetailsAssert.IsValidationProblemAsync(response, "password");
         Assert.False(problem["errors"]!.AsObject().ContainsKey("email"));
         Assert.Equal(countBefore, _database.CountAccounts());
         await client.RegisterAsync(email);
@@ -185,7 +185,7 @@ public sealed class AccountRegistrationTests(SharedServerFixture fixture) : ICla
 
         using var response = await client.PostJsonAsync("api/accounts", new { email }, csrf: false);
 
-        await ProblemAssert.IsValidationProblemAsync(response, "password");
+        await ProblemDetailsAssert.IsValidationProblemAsync(response, "password");
         await client.RegisterAsync(email);
     }
 
@@ -197,7 +197,7 @@ public sealed class AccountRegistrationTests(SharedServerFixture fixture) : ICla
 
         using var response = await client.PostJsonAsync("api/accounts", new JsonObject(), csrf: false);
 
-        var problem = await ProblemAssert.IsValidationProblemAsync(response, "email");
+        var problem = await ProblemDetailsAssert.IsValidationProblemAsync(response, "email");
         Assert.True(problem["errors"]!.AsObject().ContainsKey("password"));
         Assert.Equal(countBefore, _database.CountAccounts());
     }
@@ -241,7 +241,7 @@ public sealed class AccountRegistrationTests(SharedServerFixture fixture) : ICla
 
         using var response = await client.PostJsonAsync("api/accounts", new { email, password = TestData.Password }, csrf: false);
 
-        var problem = await ProblemAssert.IsValidationProblemAsync(response, "email");
+        var problem = await ProblemDetailsAssert.IsValidationProblemAsync(response, "email");
         Assert.False(problem["errors"]!.AsObject().ContainsKey("password"));
         Assert.Equal(countBefore, _database.CountAccounts());
     }
@@ -266,7 +266,7 @@ public sealed class AccountRegistrationTests(SharedServerFixture fixture) : ICla
 
         using var response = await client.PostJsonAsync("api/accounts", new { email = "nope", password = "short" }, csrf: false);
 
-        var problem = await ProblemAssert.IsValidationProblemAsync(response, "email");
+        var problem = await ProblemDetailsAssert.IsValidationProblemAsync(response, "email");
         Assert.Equal(400, problem["status"]!.GetValue<int>());
         Assert.True(problem["errors"]!["password"]!.AsArray().Count > 0);
         Assert.Equal("no-store", response.Headers.CacheControl?.ToString());

@@ -36,7 +36,7 @@ public sealed class ErrorResponseTests(SharedServerFixture fixture) : IClassFixt
 
         using var response = await client.SendAsync(new HttpMethod(method), path, csrf: false);
 
-        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.NotFound, "not_found");
+        await ProblemDetailsAssert.IsProblemAsync(response, HttpStatusCode.NotFound, "not_found");
     }
 
     [Theory]
@@ -47,7 +47,7 @@ public sealed class ErrorResponseTests(SharedServerFixture fixture) : IClassFixt
 
         using var response = await client.SendAsync(new HttpMethod(method), path, csrf: false);
 
-        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.MethodNotAllowed, "method_not_allowed");
+        await ProblemDetailsAssert.IsProblemAsync(response, HttpStatusCode.MethodNotAllowed, "method_not_allowed");
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public sealed class ErrorResponseTests(SharedServerFixture fixture) : IClassFixt
 
         using var response = await client.SendAsync(HttpMethod.Put, "api/me", new { email = "x@example.com" });
 
-        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.MethodNotAllowed, "method_not_allowed");
+        await ProblemDetailsAssert.IsProblemAsync(response, HttpStatusCode.MethodNotAllowed, "method_not_allowed");
         using var me = await client.GetAsync("api/me");
         Assert.Equal(HttpStatusCode.OK, me.StatusCode);
     }

@@ -32,7 +32,7 @@ public sealed class PasswordChangeTests(SharedServerFixture fixture) : IClassFix
         using var fresh = _server.CreateClient();
         using (var old = await fresh.LoginAsync(email))
         {
-            await ProblemAssert.IsProblemAsync(old, HttpStatusCode.Unauthorized, "invalid_credentials");
+            await ProblemDetailsAssert.IsProblemAsync(old, HttpStatusCode.Unauthorized, "invalid_credentials");
         }
 
         using var current = await fresh.LoginAsync(email, NewPassword);
@@ -59,7 +59,7 @@ public sealed class PasswordChangeTests(SharedServerFixture fixture) : IClassFix
         foreach (var other in new[] { laptop, phone })
         {
             using var me = await other.GetAsync("api/me");
-            await ProblemAssert.IsProblemAsync(me, HttpStatusCode.Unauthorized, "unauthenticated");
+            await ProblemDetailsAssert.IsProblemAsync(me, HttpStatusCode.Unauthorized, "unauthenticated");
         }
 
         using (var me = await caller.GetAsync("api/me"))
@@ -109,7 +109,7 @@ public sealed class PasswordChangeTests(SharedServerFixture fixture) : IClassFix
 
         using var response = await caller.PostJsonAsync("api/account/password", new { currentPassword = "not the password", newPassword = NewPassword });
 
-        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "invalid_current_password");
+        await ProblemDetailsAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "invalid_current_password");
         Assert.Equal(hashBefore, _database.PasswordHashOf(userId));
         Assert.Equal(2, _database.CountSessions(userId));
         using (var me = await other.GetAsync("api/me"))
@@ -141,7 +141,7 @@ public sealed class PasswordChangeTests(SharedServerFixture fixture) : IClassFix
 
         using var response = await client.PostJsonAsync("api/account/password", new { newPassword = NewPassword });
 
-        await ProblemAssert.IsValidationProblemAsync(response, "currentPassword");
+        await ProblemDetailsAssert.IsValidationProblemAsync(response, "currentPassword");
         Assert.Equal(hashBefore, _database.PasswordHashOf(userId));
     }
 
@@ -159,7 +159,7 @@ public sealed class PasswordChangeTests(SharedServerFixture fixture) : IClassFix
 
         using var response = await caller.PostJsonAsync("api/account/password", new { currentPassword = TestData.Password, newPassword });
 
-        await ProblemAssert.IsValidationProblemAsync(response, "newPassword");
+        await ProblemDetailsAssert.IsValidationProblemAsync(response, "newPassword");
         Assert.Equal(hashBefore, _database.PasswordHashOf(userId));
         using var me = await other.GetAsync("api/me");
         Assert.Equal(HttpStatusCode.OK, me.StatusCode);
@@ -175,7 +175,7 @@ public sealed class PasswordChangeTests(SharedServerFixture fixture) : IClassFix
 
         using var response = await client.PostJsonAsync("api/account/password", new { currentPassword = TestData.Password, newPassword = NewPassword }, csrf: false);
 
-        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "unauthenticated");
+        await ProblemDetailsAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "unauthenticated");
         Assert.Equal(hashBefore, _database.PasswordHashOf(userId));
     }
 
@@ -191,7 +191,7 @@ public sealed class PasswordChangeTests(SharedServerFixture fixture) : IClassFix
 
         using var response = await client.PostJsonAsync("api/account/password", new { currentPassword = TestData.Password, newPassword = NewPassword });
 
-        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "unauthenticated");
+        await ProblemDetailsAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "unauthenticated");
         Assert.Equal(hashBefore, _database.PasswordHashOf(userId));
     }
 
@@ -207,7 +207,7 @@ public sealed class PasswordChangeTests(SharedServerFixture fixture) : IClassFix
 
         using var response = await caller.PostJsonAsync("api/account/password", new { currentPassword = TestData.Password, newPassword = NewPassword }, csrf: false);
 
-        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Forbidden, "csrf_token_invalid");
+        await ProblemDetailsAssert.IsProblemAsync(response, HttpStatusCode.Forbidden, "csrf_token_invalid");
         Assert.Equal(hashBefore, _database.PasswordHashOf(userId));
         Assert.Equal(2, _database.CountSessions(userId));
     }

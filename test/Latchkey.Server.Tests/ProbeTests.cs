@@ -65,19 +65,19 @@ public sealed class ProbeTests(SharedServerFixture fixture) : IClassFixture<Shar
 
             using (var login = await server.CreateClient().LoginAsync(email))
             {
-                await ProblemAssert.IsProblemAsync(login, HttpStatusCode.ServiceUnavailable, "store_unavailable");
+                await ProblemDetailsAssert.IsProblemAsync(login, HttpStatusCode.ServiceUnavailable, "store_unavailable");
                 Assert.Null(LatchkeyTestClient.SessionSetCookie(login));
             }
 
             using (var register = await client.PostJsonAsync("api/accounts", new { email = TestData.NewEmail(), password = TestData.Password }, csrf: false))
             {
-                await ProblemAssert.IsProblemAsync(register, HttpStatusCode.ServiceUnavailable, "store_unavailable");
+                await ProblemDetailsAssert.IsProblemAsync(register, HttpStatusCode.ServiceUnavailable, "store_unavailable");
             }
 
             using (var me = await client.GetAsync("api/me"))
             {
                 // The cookie cannot be checked: neither let in nor told it is logged out.
-                await ProblemAssert.IsProblemAsync(me, HttpStatusCode.ServiceUnavailable, "store_unavailable");
+                await ProblemDetailsAssert.IsProblemAsync(me, HttpStatusCode.ServiceUnavailable, "store_unavailable");
             }
 
             // The store comes back: the same data, the same session.

@@ -61,7 +61,7 @@ public sealed class ProtectedResourceTests(SharedServerFixture fixture) : IClass
 
         using var response = await client.GetAsync("api/me");
 
-        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "unauthenticated");
+        await ProblemDetailsAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "unauthenticated");
         Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
     }
 
@@ -75,7 +75,7 @@ public sealed class ProtectedResourceTests(SharedServerFixture fixture) : IClass
 
         using var response = await client.GetAsync("api/me");
 
-        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "unauthenticated");
+        await ProblemDetailsAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "unauthenticated");
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class ProtectedResourceTests(SharedServerFixture fixture) : IClass
 
         using var response = await client.GetAsync("api/me");
 
-        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "unauthenticated");
+        await ProblemDetailsAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "unauthenticated");
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public sealed class ProtectedResourceTests(SharedServerFixture fixture) : IClass
 
         using var response = await client.GetAsync("api/me");
 
-        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "unauthenticated");
+        await ProblemDetailsAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "unauthenticated");
     }
 
     [Fact]
@@ -118,6 +118,6 @@ public sealed class ProtectedResourceTests(SharedServerFixture fixture) : IClass
         client.Cookie = cookie;
         using var response = await client.GetAsync("api/me");
 
-        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "unauthenticated");
+        await ProblemDetailsAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "unauthenticated");
     }
 }

@@ -88,7 +88,7 @@ public sealed class RequestBodyValidationTests(SharedServerFixture fixture) : IC
 
         using var response = await client.SendAsync(RawRequests.Post("api/accounts", Fill(template, email), contentType), csrf: false);
 
-        await ProblemAssert.IsProblemAsync(response, status, code);
+        await ProblemDetailsAssert.IsProblemAsync(response, status, code);
         Assert.Equal(countBefore, _database.CountAccounts());
         await client.RegisterAsync(email);
     }
@@ -107,7 +107,7 @@ public sealed class RequestBodyValidationTests(SharedServerFixture fixture) : IC
         using var response = await client.SendAsync(RawRequests.Post("api/session", Fill(template, email), contentType), csrf: false);
 
         // Login may judge some bodies as wrong credentials rather than malformed; either way a 4xx.
-        ProblemAssert.IsClientError(response);
+        ProblemDetailsAssert.IsClientError(response);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         if (status == HttpStatusCode.UnsupportedMediaType)
         {
@@ -136,7 +136,7 @@ public sealed class RequestBodyValidationTests(SharedServerFixture fixture) : IC
 
         using var response = await client.SendAsync(RawRequests.Post("api/account/password", body, contentType));
 
-        ProblemAssert.IsClientError(response);
+        ProblemDetailsAssert.IsClientError(response);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         if (status == HttpStatusCode.UnsupportedMediaType)
         {
@@ -173,7 +173,7 @@ public sealed class RequestBodyValidationTests(SharedServerFixture fixture) : IC
         var body = RawRequests.PaddedCredentials(email, TestData.Password, DefaultLimit + 1);
         using var response = await client.SendAsync(RawRequests.Post("api/accounts", body, Json, chunked), csrf: false);
 
-        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "payload_too_large");
+        await ProblemDetailsAssert.IsProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "payload_too_large");
         Assert.Equal(countBefore, _database.CountAccounts());
         await client.RegisterAsync(email);
     }
@@ -190,7 +190,7 @@ public sealed class RequestBodyValidationTests(SharedServerFixture fixture) : IC
         var body = RawRequests.PaddedCredentials(email, TestData.Password, 200 * 1024);
         using var response = await client.SendAsync(RawRequests.Post("api/accounts", body, Json, chunked), csrf: false);
 
-        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "payload_too_large");
+        await ProblemDetailsAssert.IsProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "payload_too_large");
         Assert.Equal(countBefore, _database.CountAccounts());
         await client.RegisterAsync(email);
     }
@@ -221,7 +221,7 @@ public sealed class RequestBodyValidationTests(SharedServerFixture fixture) : IC
         var body = RawRequests.PaddedCredentials(email, TestData.Password, DefaultLimit + 1);
         using var response = await client.SendAsync(RawRequests.Post("api/session", body, Json, chunked), csrf: false);
 
-        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "payload_too_large");
+        await ProblemDetailsAssert.IsProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "payload_too_large");
         Assert.Null(LatchkeyTestClient.SessionSetCookie(response));
     }
 
@@ -235,7 +235,7 @@ public sealed class RequestBodyValidationTests(SharedServerFixture fixture) : IC
 
         using var response = await client.SendAsync(RawRequests.Post("api/account/password", Encoding.UTF8.GetBytes(json.PadRight(DefaultLimit + 1)), Json));
 
-        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "payload_too_large");
+        await ProblemDetailsAssert.IsProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "payload_too_large");
         using var other = _server.CreateClient();
         using var login = await other.LoginAsync(email);
         Assert.Equal(HttpStatusCode.OK, login.StatusCode);
@@ -250,7 +250,7 @@ public sealed class RequestBodyValidationTests(SharedServerFixture fixture) : IC
         using var response = await client.PostJsonAsync(
             "api/accounts", new { email = new string('a', 6000) + "@example.com", password = new string('p', 6000) }, csrf: false);
 
-        var problem = await ProblemAssert.IsValidationProblemAsync(response, "email");
+        var problem = await ProblemDetailsAssert.IsValidationProblemAsync(response, "email");
         Assert.True(problem["errors"]!.AsObject().ContainsKey("password"));
         Assert.Equal(countBefore, _database.CountAccounts());
     }
@@ -280,7 +280,7 @@ public sealed class RequestBodyValidationTests(SharedServerFixture fixture) : IC
         using var refused = await client.SendAsync(RawRequests.Post("api/accounts", RawRequests.PaddedCredentials(tooLarge, TestData.Password, 2049), Json), csrf: false);
         using var accepted = await client.SendAsync(RawRequests.Post("api/accounts", RawRequests.PaddedCredentials(atLimit, TestData.Password, 2048), Json), csrf: false);
 
-        await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.RequestEntityTooLarge, "payload_too_large");
+        await ProblemDetailsAssert.IsProblemAsync(refused, HttpStatusCode.RequestEntityTooLarge, "payload_too_large");
         Assert.Equal(HttpStatusCode.Created, accepted.StatusCode);
         await client.RegisterAsync(tooLarge);
     }

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace Latchkey.Server.Tests.Infrastructure;
 
 /// <summary>Assertions on RFC 9457 problem details answers.</summary>
-public static class ProblemAssert
+public static class ProblemDetailsAssert
 {
     /// <summary>
     /// Asserts that <paramref name="response"/> is <c>application/problem+json</c> with the given status
