@@ -13,8 +13,10 @@ internal static class ProbeEndpoints
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", () => TypedResults.Json(new ProbeResponse("ok"), LatchkeyJsonContext.Default.ProbeResponse)).AllowAnonymous();
-        app.MapGet("/readyz", ReadyAsync).AllowAnonymous();
+        // Short-circuited at routing: the probes skip authentication, so that a stray session cookie
+        // cannot make /healthz depend on the store (its lookup would fail while the store is down).
+        app.MapGet("/healthz", () => TypedResults.Json(new ProbeResponse("ok"), LatchkeyJsonContext.Default.ProbeResponse)).AllowAnonymous().ShortCircuit();
+        app.MapGet("/readyz", ReadyAsync).AllowAnonymous().ShortCircuit();
     }
 
     private static async Task<IResult> ReadyAsync(HttpContext context, IEnumerable<IStoreHealth> stores)

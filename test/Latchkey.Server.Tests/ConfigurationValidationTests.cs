@@ -1,0 +1,132 @@
+using System.Net;
+using Latchkey.Testing;
+
+namespace Latchkey.Server.Tests;
+
+/// <summary>Bad settings stop the server at start with a message that names the key.</summary>
+public sealed class ConfigurationValidationTests
+{
+    public static TheoryData<string, string> InvalidSettings => new()
+    {
+        { "Latchkey:Sessions:IdleTimeout", "00:00:10" },
+        { "Latchkey:Sessions:IdleTimeout", "00:00:59" },
+        { "Latchkey:Sessions:IdleTimeout", "31.00:00:00" },
+        { "Latchkey:Sessions:IdleTimeout", "half an hour" },
+        { "Latchkey:Sessions:AbsoluteTimeout", "00:10:00" },
+        { "Latchkey:Sessions:TouchInterval", "-00:00:01" },
+        { "Latchkey:Sessions:TouchInterval", "00:30:00" },
+        { "Latchkey:Sessions:PruneInterval", "00:00:00" },
+        { "Latchkey:Passwords:Parallelism", "2" },
+        { "Latchkey:Passwords:MemorySizeKiB", "512" },
+        { "Latchkey:Passwords:Iterations", "0" },
+        { "Latchkey:Passwords:Iterations", "many" },
+        { "Latchkey:Passwords:MaxConcurrency", "0" },
+        { "Latchkey:Passwords:MaxQueueLength", "-1" },
+        { "Latchkey:Passwords:QueueTimeout", "00:02:00" },
+        { "Latchkey:AllowedOrigins:0", "not-an-origin" },
+        { "Latchkey:AllowedOrigins:0", "https://app.example.com/path" },
+        { "Latchkey:AllowedOrigins:0", "null" },
+        { "Latchkey:Issuer", "ftp://x" },
+        { "Latchkey:Issuer", "https://auth.example.com/?tenant=1" },
+        { "Latchkey:Issuer", "auth.example.com" },
+        { "Latchkey:MaxRequestBodyBytes", "100" },
+        { "Latchkey:MaxRequestBodyBytes", "2000000" },
+        { "Latchkey:Throttling:FreeFailuresPerAccount", "0" },
+        { "Latchkey:Throttling:FreeFailuresPerAddress", "0" },
+        { "Latchkey:Throttling:MaxDelay", "00:00:00.5" },
+        { "Latchkey:Throttling:Window", "00:00:00" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidSettings))]
+    public async Task Start_WithInvalidSetting_FailsNamingTheKey(string key, string value)
+    {
+        var directory = LatchkeyTestServer.NewDataDirectory();
+        var options = new TestServerOptions { DataDirectory = directory };
+        options.Settings[key] = value;
+        try
+        {
+            var exception = await Assert.ThrowsAnyAsync<Exception>(async () =>
+            {
+                var server = await LatchkeyTestServer.StartAsync(options);
+                await server.DisposeAsync();
+            });
+
+            var messages = Messages(exception);
+            Assert.True(messages.Contains(key, StringComparison.Ordinal), $"The start failure does not name '{key}': {messages}");
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Start_WithSettingsAtTheirBounds_StartsAndServes()
+    {
+        var options = new TestServerOptions();
+        options.Settings["Latchkey:Sessions:IdleTimeout"] = "00:01:00";
+        options.Settings["Latchkey:Sessions:AbsoluteTimeout"] = "00:01:00";
+        options.Settings["Latchkey:Sessions:TouchInterval"] = "00:00:00";
+        options.Settings["Latchkey:Passwords:MaxQueueLength"] = "0";
+        options.Settings["Latchkey:Passwords:QueueTimeout"] = "00:01:00";
+        options.Settings["Latchkey:MaxRequestBodyBytes"] = "1024";
+        options.Settings["Latchkey:Issuer"] = "https://auth.example.com";
+        options.Settings["Latchkey:AllowedOrigins:0"] = "https://app.example.com:8443";
+        options.Settings["Latchkey:AllowedOrigins:1"] = "http://localhost:3000";
+
+        await using var server = await LatchkeyTestServer.StartAsync(options);
+        using var client = server.CreateClient();
+        await client.SignUpAndLoginAsync();
+        using var me = await client.GetAsync("api/me");
+
+        Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+    }
+
+    [Fact]
+    public async Task Start_WithSeveralInvalidSettingsInOneSection_NamesEveryKey()
+    {
+        var directory = LatchkeyTestServer.NewDataDirectory();
+        var options = new TestServerOptions { DataDirectory = directory };
+        options.Settings["Latchkey:Passwords:Parallelism"] = "4";
+        options.Settings["Latchkey:Passwords:Iterations"] = "0";
+        options.Settings["Latchkey:Passwords:MaxConcurrency"] = "0";
+        try
+        {
+            var exception = await Assert.ThrowsAnyAsync<Exception>(() => LatchkeyTestServer.StartAsync(options));
+
+            var messages = Messages(exception);
+            Assert.Contains("Latchkey:Passwords:Parallelism", messages, StringComparison.Ordinal);
+            Assert.Contains("Latchkey:Passwords:Iterations", messages, StringComparison.Ordinal);
+            Assert.Contains("Latchkey:Passwords:MaxConcurrency", messages, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    // The messages of the exception and everything it wraps (validation can aggregate several).
+    private static string Messages(Exception exception)
+    {
+        var parts = new List<string>();
+        var pending = new Stack<Exception>([exception]);
+        while (pending.TryPop(out var current))
+        {
+            parts.Add($"{current.GetType().Name}: {current.Message}");
+            if (current is AggregateException aggregate)
+            {
+                foreach (var inner in aggregate.InnerExceptions)
+                {
+                    pending.Push(inner);
+                }
+            }
+            else if (current.InnerException is { } inner)
+            {
+                pending.Push(inner);
+            }
+        }
+
+        return string.Join(" | ", parts);
+    }
+}
