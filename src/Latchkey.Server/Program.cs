@@ -1,3 +1,11 @@
 using Latchkey.Server;
 
+// `keys rotate` schedules a new signing key in the data directory's store and exits; running
+// servers pick it up at their next key refresh. Anything else runs the server.
+if (args is ["keys", "rotate", ..])
+{
+    return await KeyCommands.RotateAsync(args[2..]);
+}
+
 await LatchkeyServer.Build(args).RunAsync();
+return 0;

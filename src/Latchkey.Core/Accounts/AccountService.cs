@@ -4,6 +4,7 @@ using Latchkey.Passwords;
 using Latchkey.Sessions;
 using Latchkey.Throttling;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Latchkey.Accounts;
 
@@ -27,6 +28,7 @@ public sealed class AccountService
         ILoginThrottle throttle,
         UserSignOutService signOut,
         TimeProvider time,
+        IOptions<PasswordHashingOptions> hashing,
         ILogger<AccountService> logger)
     {
         _store = store;
@@ -36,6 +38,11 @@ public sealed class AccountService
         _signOut = signOut;
         _time = time;
         _logger = logger;
+
+        if (hashing.Value is { MemorySizeKiB: < 19456 } or { Iterations: < 2 })
+        {
+            Log.WeakPasswordHashing(logger, hashing.Value.MemorySizeKiB, hashing.Value.Iterations);
+        }
 
         // Unknown emails are verified against this hash, so that they cost the same time as a wrong password.
         _dummyHash = new Lazy<string>(() => hasher.Hash(Security.RandomTokens.Create(16)), LazyThreadSafetyMode.ExecutionAndPublication);

@@ -55,4 +55,7 @@ internal static partial class Log
 
     [LoggerMessage(1304, LogLevel.Warning, "Client authentication failed for client {ClientId} from {ClientIp}", EventName = "ClientAuthenticationFailed")]
     public static partial void ClientAuthenticationFailed(ILogger logger, string clientId, string? clientIp);
+
+    [LoggerMessage(1008, LogLevel.Warning, "Argon2id parameters m={MemoryKiB} KiB, t={Iterations} are below the OWASP minimum (m=19456, t=2); use them for tests only", EventName = "WeakPasswordHashing")]
+    public static partial void WeakPasswordHashing(ILogger logger, int memoryKiB, int iterations);
 }
