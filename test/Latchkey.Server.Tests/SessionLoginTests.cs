@@ -1,4 +1,5 @@
 using System.Net;
+using Latchkey.Server.Tests.Infrastructure;
 using Latchkey.Testing;
 
 namespace Latchkey.Server.Tests;
@@ -62,5 +63,37 @@ public sealed class SessionLoginTests : IAsyncLifetime
         Assert.DoesNotContain("domain=", setCookie, StringComparison.OrdinalIgnoreCase);
         using var me = await client.GetAsync("api/me");
         Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+    }
+
+    [Fact]
+    public async Task Login_UnknownEmailAndWrongPassword_AnswerSameStatusAndBody()
+    {
+        using var client = _server.CreateClient();
+        var email = TestData.NewEmail();
+        await client.RegisterAsync(email);
+
+        using var wrongPassword = await client.LoginAsync(email, "not the right password");
+        using var unknownEmail = await client.LoginAsync(TestData.NewEmail(), "not the right password");
+
+        await ProblemAssert.IsAsync(wrongPassword, HttpStatusCode.Unauthorized, "invalid_credentials");
+        Assert.Equal(wrongPassword.StatusCode, unknownEmail.StatusCode);
+        Assert.Equal(wrongPassword.Content.Headers.ContentType, unknownEmail.Content.Headers.ContentType);
+        Assert.Equal(await wrongPassword.Content.ReadAsByteArrayAsync(), await unknownEmail.Content.ReadAsByteArrayAsync());
+        Assert.Equal(wrongPassword.Headers.Contains("WWW-Authenticate"), unknownEmail.Headers.Contains("WWW-Authenticate"));
+    }
+
+    [Fact]
+    public async Task Login_WithWrongPassword_SetsNoCookieAndCreatesNoSession()
+    {
+        using var client = _server.CreateClient();
+        var email = TestData.NewEmail();
+        await client.RegisterAsync(email);
+
+        using var response = await client.LoginAsync(email, "not the right password");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Null(LatchkeyTestClient.SessionSetCookie(response));
+        using var owner = await _server.LoginAsNewClientAsync(email);
+        Assert.Single(await owner.SessionIdsAsync());
     }
 }

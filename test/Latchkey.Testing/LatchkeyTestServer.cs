@@ -81,7 +81,22 @@ public sealed class LatchkeyTestServer : IAsyncDisposable
             }
         });
 
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            // A server that fails to start (for example on invalid settings) must not leak its host.
+            await app.DisposeAsync();
+            if (ownsDirectory)
+            {
+                TryDeleteDirectory(dataDirectory);
+            }
+
+            throw;
+        }
+
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new LatchkeyTestServer(app, new Uri(address + "/"), dataDirectory, ownsDirectory);
     }
@@ -119,14 +134,19 @@ public sealed class LatchkeyTestServer : IAsyncDisposable
         await App.DisposeAsync();
         if (_ownsDirectory)
         {
-            try
-            {
-                Directory.Delete(DataDirectory, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A leftover temporary folder is harmless.
-            }
+            TryDeleteDirectory(DataDirectory);
+        }
+    }
+
+    private static void TryDeleteDirectory(string path)
+    {
+        try
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temporary folder is harmless.
         }
     }
 

@@ -93,9 +93,11 @@ internal sealed class LatchkeyOptionsValidator :
             failures.Add("Latchkey:Sessions:TouchInterval must be zero or more and shorter than Latchkey:Sessions:IdleTimeout.");
         }
 
-        if (options.PruneInterval < TimeSpan.FromSeconds(1))
+        // The pruning timer (PeriodicTimer) cannot take periods beyond about 49 days; a larger value
+        // would fault the background service and stop the host after validation had passed.
+        if (options.PruneInterval < TimeSpan.FromSeconds(1) || options.PruneInterval > TimeSpan.FromDays(1))
         {
-            failures.Add("Latchkey:Sessions:PruneInterval must be at least 1 second.");
+            failures.Add("Latchkey:Sessions:PruneInterval must be between 1 second and 1 day.");
         }
 
         return Result(failures);
