@@ -197,6 +197,6 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     // The SDK tells child processes which dotnet host runs them; fall back to the one on PATH.
-    private static string DotnetHost() =>
+    internal static string DotnetHost() =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 }
