@@ -1,4 +1,5 @@
-using Latchkey.Storage;
+using System.Data.Common;
+using Latchkey.Stores.Relational;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -6,18 +7,17 @@ using Microsoft.Extensions.Options;
 namespace Latchkey.Stores.Sqlite;
 
 /// <summary>
-/// Opens connections to the embedded database and brings its schema up to date once per process.
-/// Connections are pooled by Microsoft.Data.Sqlite; each store call opens one and returns it.
+/// The embedded database: one file in the data directory, in WAL mode so that readers do not block the
+/// writer. Connections are pooled by Microsoft.Data.Sqlite; write transactions are <c>BEGIN IMMEDIATE</c>,
+/// which takes the database's write lock up front.
 /// </summary>
-public sealed class SqliteDatabase : IDisposable
+public sealed class SqliteDatabase : RelationalDatabase
 {
     private readonly string _connectionString;
-    private readonly ILogger<SqliteDatabase> _logger;
-    private readonly SemaphoreSlim _initLock = new(1, 1);
-    private volatile bool _initialized;
 
-    /// <summary>Creates the database handle; nothing touches the disk until <see cref="InitializeAsync"/>.</summary>
-    public SqliteDatabase(IOptions<SqliteStoreOptions> options, IOptions<LatchkeyOptions> latchkey, ILogger<SqliteDatabase> logger)
+    /// <summary>Creates the database handle; nothing touches the disk until first use.</summary>
+    public SqliteDatabase(IOptions<SqliteStoreOptions> options, IOptions<LatchkeyOptions> latchkey, TimeProvider time, ILogger<SqliteDatabase> logger)
+        : base(time, logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(latchkey);
@@ -31,116 +31,63 @@ public sealed class SqliteDatabase : IDisposable
             ForeignKeys = true,
             DefaultTimeout = 10,
         }.ToString();
-        _logger = logger;
     }
 
     /// <summary>The full path of the database file.</summary>
     public string FilePath { get; }
 
-    /// <summary>
-    /// Creates the data directory and database on first start, switches it to WAL, and applies every
-    /// migration it lacks, each in its own transaction.
-    /// </summary>
-    public async Task InitializeAsync(CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public override string Name => "sqlite";
+
+    /// <inheritdoc />
+    public override string ForUpdate => string.Empty;
+
+    /// <inheritdoc />
+    protected override IReadOnlyList<Migration> Migrations => SqliteMigrations.All;
+
+    /// <inheritdoc />
+    public override string Greatest(string left, string right) => $"max({left}, {right})";
+
+    /// <inheritdoc />
+    public override ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken)
     {
-        if (_initialized)
-        {
-            return;
-        }
-
-        await _initLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (_initialized)
-            {
-                return;
-            }
-
-            Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
-            await using var connection = new SqliteConnection(_connectionString);
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(connection, "PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(connection, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT;", cancellationToken).ConfigureAwait(false);
-
-            foreach (var (version, name, sql) in SqliteMigrations.All)
-            {
-                // BEGIN IMMEDIATE takes the write lock first, so two processes on one file cannot both apply a step.
-                await using var transaction = connection.BeginTransaction(deferred: false);
-                await using (var check = connection.CreateCommand())
-                {
-                    check.Transaction = transaction;
-                    check.CommandText = "SELECT COUNT(*) FROM schema_migrations WHERE version = $v";
-                    check.Parameters.AddWithValue("$v", version);
-                    if (Convert.ToInt64(await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) > 0)
-                    {
-                        continue;
-                    }
-                }
-
-                await using (var migrate = connection.CreateCommand())
-                {
-                    migrate.Transaction = transaction;
-                    migrate.CommandText = sql;
-                    await migrate.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                await using (var record = connection.CreateCommand())
-                {
-                    record.Transaction = transaction;
-                    record.CommandText = "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($v, $n, unixepoch('subsec') * 1000)";
-                    record.Parameters.AddWithValue("$v", version);
-                    record.Parameters.AddWithValue("$n", name);
-                    await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                Log.MigrationApplied(_logger, version, name);
-            }
-
-            _initialized = true;
-        }
-        catch (SqliteException ex)
-        {
-            throw new StoreUnavailableException($"The SQLite database at '{FilePath}' could not be opened or migrated.", ex);
-        }
-        finally
-        {
-            _initLock.Release();
-        }
+        ArgumentNullException.ThrowIfNull(connection);
+        return ValueTask.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
     }
 
-    /// <summary>Runs <paramref name="work"/> on an open connection; backend faults become <see cref="StoreUnavailableException"/>.</summary>
-    internal async Task<T> RunAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    protected override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
-        try
-        {
-            await InitializeAsync(cancellationToken).ConfigureAwait(false);
-            await using var connection = new SqliteConnection(_connectionString);
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            return await work(connection).ConfigureAwait(false);
-        }
-        catch (SqliteException ex) when (ex.SqliteErrorCode != SQLitePCL.raw.SQLITE_CONSTRAINT)
-        {
-            Log.StoreFault(_logger, ex.SqliteErrorCode, ex);
-            throw new StoreUnavailableException("The SQLite store failed.", ex);
-        }
+        EnsureDirectory();
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return connection;
     }
 
-    /// <summary>Releases pooled connections, so that the file is closed when the host stops.</summary>
-    public void Dispose()
+    /// <inheritdoc />
+    protected override bool IsConstraintViolation(DbException exception) =>
+        exception is SqliteException { SqliteErrorCode: SQLitePCL.raw.SQLITE_CONSTRAINT };
+
+    /// <inheritdoc />
+    protected override async Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken)
     {
-        using (var connection = new SqliteConnection(_connectionString))
+        await using var wal = connection.Command("PRAGMA journal_mode=WAL;");
+        await wal.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
         {
+            // Close pooled connections, so that the file is released when the host stops.
+            using var connection = new SqliteConnection(_connectionString);
             SqliteConnection.ClearPool(connection);
         }
 
-        _initLock.Dispose();
+        base.Dispose(disposing);
     }
 
-    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
+    /// <summary>Creates the data directory; SQLite creates the file but not its folder.</summary>
+    internal void EnsureDirectory() => Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
 }

@@ -1,3 +1,5 @@
+using Latchkey.Stores.Relational;
+
 namespace Latchkey.Stores.Sqlite;
 
 /// <summary>
@@ -7,9 +9,9 @@ namespace Latchkey.Stores.Sqlite;
 /// </summary>
 internal static class SqliteMigrations
 {
-    public static readonly IReadOnlyList<(int Version, string Name, string Sql)> All =
+    public static readonly IReadOnlyList<Migration> All =
     [
-        (1, "accounts and sessions", """
+        new(1, "accounts and sessions", """
             CREATE TABLE accounts (
                 id TEXT NOT NULL PRIMARY KEY,
                 email TEXT NOT NULL,
@@ -35,7 +37,7 @@ internal static class SqliteMigrations
             CREATE INDEX sessions_idle_expiry ON sessions(idle_expires_at);
             CREATE INDEX sessions_absolute_expiry ON sessions(absolute_expires_at);
             """),
-        (2, "tokens: signing keys, refresh-token families, revocations", """
+        new(2, "tokens: signing keys, refresh-token families, revocations", """
             ALTER TABLE accounts ADD COLUMN token_generation INTEGER NOT NULL DEFAULT 0;
 
             CREATE TABLE signing_keys (

@@ -50,5 +50,6 @@ public sealed class SqliteDatabaseTests
     private static SqliteDatabase Open(string directory) => new(
         Options.Create(new SqliteStoreOptions()),
         Options.Create(new LatchkeyOptions { DataDirectory = directory }),
+        TimeProvider.System,
         NullLogger<SqliteDatabase>.Instance);
 }

@@ -39,6 +39,7 @@ internal sealed class SqliteFixture : IAsyncDisposable
         var database = new SqliteDatabase(
             Options.Create(new SqliteStoreOptions()),
             Options.Create(new LatchkeyOptions { DataDirectory = directory }),
+            TimeProvider.System,
             NullLogger<SqliteDatabase>.Instance);
         await database.InitializeAsync(CancellationToken.None);
         return new SqliteFixture(directory, database);

@@ -1,17 +1,17 @@
 using Latchkey.Storage;
 
-namespace Latchkey.Stores.Sqlite;
+namespace Latchkey.Stores.Relational;
 
-/// <summary>Readiness of the embedded database: it opens and answers a query.</summary>
-public sealed class SqliteStoreHealth : IStoreHealth
+/// <summary>Readiness of a SQL database: it opens and answers a query.</summary>
+public class RelationalStoreHealth : IStoreHealth
 {
-    private readonly SqliteDatabase _database;
+    private readonly RelationalDatabase _database;
 
     /// <summary>Creates the probe.</summary>
-    public SqliteStoreHealth(SqliteDatabase database) => _database = database;
+    public RelationalStoreHealth(RelationalDatabase database) => _database = database;
 
     /// <inheritdoc />
-    public string Name => "sqlite";
+    public string Name => _database.Name;
 
     /// <inheritdoc />
     public async Task<bool> PingAsync(CancellationToken cancellationToken)

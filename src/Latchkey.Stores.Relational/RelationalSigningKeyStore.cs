@@ -1,15 +1,14 @@
 using Latchkey.Keys;
-using static Latchkey.Stores.Sqlite.SqliteValues;
 
-namespace Latchkey.Stores.Sqlite;
+namespace Latchkey.Stores.Relational;
 
-/// <summary>Signing keys (private halves encrypted) in the embedded database.</summary>
-public sealed class SqliteSigningKeyStore : ISigningKeyStore
+/// <summary>Signing keys (private halves encrypted) in a SQL database; the unique sequence lets one node add each key.</summary>
+public class RelationalSigningKeyStore : ISigningKeyStore
 {
-    private readonly SqliteDatabase _database;
+    private readonly RelationalDatabase _database;
 
     /// <summary>Creates the store.</summary>
-    public SqliteSigningKeyStore(SqliteDatabase database) => _database = database;
+    public RelationalSigningKeyStore(RelationalDatabase database) => _database = database;
 
     /// <inheritdoc />
     public Task<IReadOnlyList<StoredSigningKey>> ListAsync(CancellationToken cancellationToken) =>
@@ -21,8 +20,7 @@ public sealed class SqliteSigningKeyStore : ISigningKeyStore
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 keys.Add(new StoredSigningKey(
-                    reader.GetString(0), reader.GetInt64(1), reader.GetString(2),
-                    FromUnixMs(reader.GetInt64(3)), FromUnixMs(reader.GetInt64(4)), (byte[])reader.GetValue(5)));
+                    reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetTime(3), reader.GetTime(4), reader.GetBytes(5)));
             }
 
             return keys;
@@ -35,9 +33,9 @@ public sealed class SqliteSigningKeyStore : ISigningKeyStore
         return _database.RunAsync(async connection =>
         {
             await using var command = connection.Command(
-                "INSERT INTO signing_keys (kid, sequence, algorithm, created_at, activates_at, private_key) VALUES ($kid, $seq, $alg, $created, $activates, $key) ON CONFLICT DO NOTHING",
-                ("$kid", key.Kid), ("$seq", key.Sequence), ("$alg", key.Algorithm),
-                ("$created", ToUnixMs(key.CreatedAt)), ("$activates", ToUnixMs(key.ActivatesAt)), ("$key", key.EncryptedPrivateKey));
+                "INSERT INTO signing_keys (kid, sequence, algorithm, created_at, activates_at, private_key) VALUES (@kid, @seq, @alg, @created, @activates, @key) ON CONFLICT DO NOTHING",
+                ("kid", key.Kid), ("seq", key.Sequence), ("alg", key.Algorithm),
+                ("created", key.CreatedAt.ToUnixMs()), ("activates", key.ActivatesAt.ToUnixMs()), ("key", key.EncryptedPrivateKey));
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
         }, cancellationToken);
     }
@@ -46,7 +44,7 @@ public sealed class SqliteSigningKeyStore : ISigningKeyStore
     public Task<int> DeleteBeforeAsync(long sequence, CancellationToken cancellationToken) =>
         _database.RunAsync(async connection =>
         {
-            await using var command = connection.Command("DELETE FROM signing_keys WHERE sequence < $seq", ("$seq", sequence));
+            await using var command = connection.Command("DELETE FROM signing_keys WHERE sequence < @seq", ("seq", sequence));
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 }

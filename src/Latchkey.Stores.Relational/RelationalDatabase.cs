@@ -1,0 +1,158 @@
+using System.Data.Common;
+using System.Globalization;
+using Latchkey.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Latchkey.Stores.Relational;
+
+/// <summary>
+/// What a SQL backend supplies to the shared stores: connections, a write transaction that serializes
+/// with other writers, the few places where its SQL differs, and which errors are constraint
+/// violations. Every other backend fault becomes <see cref="StoreUnavailableException"/>, so a failing
+/// database never lets a request in and never shows as 500.
+/// </summary>
+public abstract class RelationalDatabase : IDisposable
+{
+    private readonly SemaphoreSlim _initLock = new(1, 1);
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private volatile bool _initialized;
+
+    /// <summary>Creates the database handle.</summary>
+    protected RelationalDatabase(TimeProvider time, ILogger logger)
+    {
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>A short name for logs and probes, such as <c>sqlite</c>.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>The suffix that locks the rows a <c>SELECT</c> reads inside a write transaction (empty where the transaction already excludes other writers).</summary>
+    public abstract string ForUpdate { get; }
+
+    /// <summary>The larger of two values in one row (<c>GREATEST</c> or SQLite's two-argument <c>max</c>).</summary>
+    public abstract string Greatest(string left, string right);
+
+    /// <summary>The schema, in order.</summary>
+    protected abstract IReadOnlyList<Migration> Migrations { get; }
+
+    /// <summary>Opens a connection.</summary>
+    protected abstract ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
+
+    /// <summary>Begins a transaction that other writers wait for.</summary>
+    public abstract ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>Whether <paramref name="exception"/> is a constraint violation (an expected outcome, not a fault).</summary>
+    protected abstract bool IsConstraintViolation(DbException exception);
+
+    /// <summary>Prepares the backend before migrations run (create a directory, switch journal mode…).</summary>
+    protected virtual Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Takes the lock that makes one process at a time apply migrations, inside <paramref name="transaction"/>.</summary>
+    protected virtual Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Brings the schema up to date, once per process; safe when several processes start at once.</summary>
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        if (_initialized)
+        {
+            return;
+        }
+
+        await _initLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_initialized)
+            {
+                return;
+            }
+
+            await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await PrepareAsync(connection, cancellationToken).ConfigureAwait(false);
+            await using (var create = connection.Command("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"))
+            {
+                await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach (var migration in Migrations)
+            {
+                await using var transaction = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+                await LockForMigrationAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+                await using (var check = connection.Command("SELECT COUNT(*) FROM schema_migrations WHERE version = @v", ("v", migration.Version)))
+                {
+                    check.Transaction = transaction;
+                    if (Convert.ToInt64(await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) > 0)
+                    {
+                        continue;
+                    }
+                }
+
+                await using (var migrate = connection.Command(migration.Sql))
+                {
+                    migrate.Transaction = transaction;
+                    await migrate.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                await using (var record = connection.Command(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@v, @n, @t)",
+                    ("v", migration.Version), ("n", migration.Name), ("t", _time.GetUtcNow().ToUnixTimeMilliseconds())))
+                {
+                    record.Transaction = transaction;
+                    await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                Log.MigrationApplied(_logger, Name, migration.Version, migration.Name);
+            }
+
+            _initialized = true;
+        }
+        catch (DbException ex)
+        {
+            throw new StoreUnavailableException($"The {Name} database could not be opened or migrated.", ex);
+        }
+        finally
+        {
+            _initLock.Release();
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> on an open connection; backend faults become <see cref="StoreUnavailableException"/>.</summary>
+    public async Task<T> RunAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        try
+        {
+            await InitializeAsync(cancellationToken).ConfigureAwait(false);
+            await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            return await work(connection).ConfigureAwait(false);
+        }
+        catch (DbException ex) when (!IsConstraintViolation(ex))
+        {
+            Log.StoreFault(_logger, Name, ex);
+            throw new StoreUnavailableException($"The {Name} store failed.", ex);
+        }
+        catch (Exception ex) when (ex is TimeoutException or IOException or System.Net.Sockets.SocketException)
+        {
+            Log.StoreFault(_logger, Name, ex);
+            throw new StoreUnavailableException($"The {Name} store did not answer.", ex);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases pooled connections and the initialization lock.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _initLock.Dispose();
+        }
+    }
+}

@@ -1,0 +1,21 @@
+using Latchkey.Stores.Relational;
+
+namespace Latchkey.Stores.Sqlite;
+
+/// <summary>Accounts in the embedded database.</summary>
+public sealed class SqliteAccountStore(SqliteDatabase database) : RelationalAccountStore(database);
+
+/// <summary>Sessions in the embedded database, keyed by the hash of the session id.</summary>
+public sealed class SqliteSessionStore(SqliteDatabase database) : RelationalSessionStore(database);
+
+/// <summary>Signing keys (private halves encrypted) in the embedded database.</summary>
+public sealed class SqliteSigningKeyStore(SqliteDatabase database) : RelationalSigningKeyStore(database);
+
+/// <summary>Refresh-token families in the embedded database.</summary>
+public sealed class SqliteRefreshTokenStore(SqliteDatabase database) : RelationalRefreshTokenStore(database);
+
+/// <summary>Revocation entries in the embedded database.</summary>
+public sealed class SqliteRevocationStore(SqliteDatabase database) : RelationalRevocationStore(database);
+
+/// <summary>Readiness of the embedded database: it opens and answers a query.</summary>
+public sealed class SqliteStoreHealth(SqliteDatabase database) : RelationalStoreHealth(database);
