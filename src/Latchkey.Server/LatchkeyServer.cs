@@ -26,7 +26,16 @@ public static class LatchkeyServer
         builder.Services.Configure<KestrelServerOptions>(builder.Configuration.GetSection("Kestrel"));
 
         // The embedded SQLite store is the default; the scaled-out stores are chosen by connection strings.
-        builder.Services.AddLatchkey(builder.Configuration).UseSqlite();
+        var latchkey = builder.Services.AddLatchkey(builder.Configuration);
+        var postgreSql = builder.Configuration.GetConnectionString("Latchkey");
+        if (!string.IsNullOrWhiteSpace(postgreSql))
+        {
+            latchkey.UsePostgreSql(postgreSql);
+        }
+        else
+        {
+            latchkey.UseSqlite();
+        }
 
         configure?.Invoke(builder);
 

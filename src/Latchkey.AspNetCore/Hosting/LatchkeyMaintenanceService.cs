@@ -33,7 +33,7 @@ internal sealed class LatchkeyMaintenanceService(
     {
         await keys.RefreshAsync(cancellationToken);
         await revocation.LoadAsync(cancellationToken);
-        await broadcaster.SubscribeAsync(revocationList.Apply, cancellationToken);
+        await broadcaster.SubscribeAsync(revocationList.Apply, revocation.LoadAsync, cancellationToken);
         _keysLoop = LoopAsync(keyOptions.Value.RefreshInterval, keys.RefreshAsync, "key ring refresh");
         _pruneLoop = LoopAsync(sessionOptions.Value.PruneInterval, PruneAsync, "pruning");
     }

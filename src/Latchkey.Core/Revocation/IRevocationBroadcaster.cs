@@ -9,6 +9,10 @@ public interface IRevocationBroadcaster
     /// <summary>Sends <paramref name="entry"/> to every other node.</summary>
     Task PublishAsync(RevocationEntry entry, CancellationToken cancellationToken);
 
-    /// <summary>Calls <paramref name="received"/> for each entry another node publishes.</summary>
-    Task SubscribeAsync(Action<RevocationEntry> received, CancellationToken cancellationToken);
+    /// <summary>
+    /// Calls <paramref name="received"/> for each entry another node publishes, and
+    /// <paramref name="resynchronize"/> after every reconnect, when messages may have been missed, so that
+    /// the node rebuilds its view from the store.
+    /// </summary>
+    Task SubscribeAsync(Action<RevocationEntry> received, Func<CancellationToken, Task> resynchronize, CancellationToken cancellationToken);
 }

@@ -7,5 +7,6 @@ public sealed class NullRevocationBroadcaster : IRevocationBroadcaster
     public Task PublishAsync(RevocationEntry entry, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <inheritdoc />
-    public Task SubscribeAsync(Action<RevocationEntry> received, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task SubscribeAsync(Action<RevocationEntry> received, Func<CancellationToken, Task> resynchronize, CancellationToken cancellationToken) =>
+        Task.CompletedTask;
 }

@@ -1,0 +1,48 @@
+using Latchkey.Accounts;
+using Latchkey.Keys;
+using Latchkey.Revocation;
+using Latchkey.Sessions;
+using Latchkey.Storage;
+using Latchkey.Stores.PostgreSql;
+using Latchkey.Tokens;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the PostgreSQL store.</summary>
+public static class PostgreSqlLatchkeyBuilderExtensions
+{
+    /// <summary>
+    /// Keeps everything durable in PostgreSQL (migrations applied at start, safe when several nodes start
+    /// at once) and tells other nodes about revocations with <c>LISTEN</c>/<c>NOTIFY</c>. Several nodes
+    /// given the same connection string form one cluster; add Redis for sessions and throttling.
+    /// </summary>
+    public static LatchkeyBuilder UsePostgreSql(this LatchkeyBuilder builder, string connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        var services = builder.Services;
+        services.AddSingleton(new PostgreSqlConnectionString(connectionString));
+        services.TryAddSingleton(sp => new PostgreSqlDatabase(
+            connectionString, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PostgreSqlDatabase>>()));
+        services.Replace(ServiceDescriptor.Singleton<IAccountStore, PostgreSqlAccountStore>());
+        services.Replace(ServiceDescriptor.Singleton<ISessionStore, PostgreSqlSessionStore>());
+        services.Replace(ServiceDescriptor.Singleton<ISigningKeyStore, PostgreSqlSigningKeyStore>());
+        services.Replace(ServiceDescriptor.Singleton<IRefreshTokenStore, PostgreSqlRefreshTokenStore>());
+        services.Replace(ServiceDescriptor.Singleton<IRevocationStore, PostgreSqlRevocationStore>());
+        services.Replace(ServiceDescriptor.Singleton<IRevocationBroadcaster, PostgreSqlRevocationBroadcaster>());
+        services.AddSingleton<IStoreHealth, PostgreSqlStoreHealth>();
+        services.AddHostedService<PostgreSqlInitializer>();
+        return builder;
+    }
+
+    // Migrates before the server takes requests, so that an unreachable database fails the start.
+    private sealed class PostgreSqlInitializer(PostgreSqlDatabase database) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => database.InitializeAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

@@ -1,0 +1,86 @@
+using Latchkey.Stores.Relational;
+
+namespace Latchkey.Stores.PostgreSql;
+
+/// <summary>
+/// The schema for PostgreSQL, the same tables and columns as the embedded store. Times are Unix
+/// milliseconds (<c>bigint</c>), hashes <c>bytea</c>. A released migration never changes.
+/// </summary>
+internal static class PostgreSqlMigrations
+{
+    public static readonly IReadOnlyList<Migration> All =
+    [
+        new(1, "accounts and sessions", """
+            CREATE TABLE accounts (
+                id text NOT NULL PRIMARY KEY,
+                email text NOT NULL,
+                email_normalized text NOT NULL UNIQUE,
+                password_hash text NOT NULL,
+                created_at bigint NOT NULL,
+                password_changed_at bigint NOT NULL
+            );
+
+            CREATE TABLE sessions (
+                id_hash bytea NOT NULL PRIMARY KEY,
+                public_id text NOT NULL UNIQUE,
+                user_id text NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                created_at bigint NOT NULL,
+                last_seen_at bigint NOT NULL,
+                idle_expires_at bigint NOT NULL,
+                absolute_expires_at bigint NOT NULL,
+                user_agent text,
+                ip_address text
+            );
+
+            CREATE INDEX sessions_user ON sessions(user_id);
+            CREATE INDEX sessions_idle_expiry ON sessions(idle_expires_at);
+            CREATE INDEX sessions_absolute_expiry ON sessions(absolute_expires_at);
+            """),
+        new(2, "tokens: signing keys, refresh-token families, revocations", """
+            ALTER TABLE accounts ADD COLUMN token_generation bigint NOT NULL DEFAULT 0;
+
+            CREATE TABLE signing_keys (
+                kid text NOT NULL PRIMARY KEY,
+                sequence bigint NOT NULL UNIQUE,
+                algorithm text NOT NULL,
+                created_at bigint NOT NULL,
+                activates_at bigint NOT NULL,
+                private_key bytea NOT NULL
+            );
+
+            CREATE TABLE refresh_families (
+                family_id text NOT NULL PRIMARY KEY,
+                user_id text NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                client_id text NOT NULL,
+                scope text NOT NULL,
+                created_at bigint NOT NULL,
+                expires_at bigint NOT NULL,
+                revoked_at bigint
+            );
+
+            CREATE INDEX refresh_families_user ON refresh_families(user_id);
+            CREATE INDEX refresh_families_expiry ON refresh_families(expires_at);
+
+            CREATE TABLE refresh_tokens (
+                token_hash bytea NOT NULL PRIMARY KEY,
+                family_id text NOT NULL REFERENCES refresh_families(family_id) ON DELETE CASCADE,
+                created_at bigint NOT NULL,
+                expires_at bigint NOT NULL,
+                spent_at bigint,
+                successor_hash bytea
+            );
+
+            CREATE INDEX refresh_tokens_family ON refresh_tokens(family_id);
+
+            CREATE TABLE revocations (
+                kind bigint NOT NULL,
+                id text NOT NULL,
+                generation bigint NOT NULL,
+                expires_at bigint NOT NULL,
+                PRIMARY KEY (kind, id)
+            );
+
+            CREATE INDEX revocations_expiry ON revocations(expires_at);
+            """),
+    ];
+}

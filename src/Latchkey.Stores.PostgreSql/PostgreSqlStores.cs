@@ -1,0 +1,21 @@
+using Latchkey.Stores.Relational;
+
+namespace Latchkey.Stores.PostgreSql;
+
+/// <summary>Accounts in PostgreSQL.</summary>
+public sealed class PostgreSqlAccountStore(PostgreSqlDatabase database) : RelationalAccountStore(database);
+
+/// <summary>Sessions in PostgreSQL, keyed by the hash of the session id.</summary>
+public sealed class PostgreSqlSessionStore(PostgreSqlDatabase database) : RelationalSessionStore(database);
+
+/// <summary>Signing keys (private halves encrypted) in PostgreSQL, shared by every node.</summary>
+public sealed class PostgreSqlSigningKeyStore(PostgreSqlDatabase database) : RelationalSigningKeyStore(database);
+
+/// <summary>Refresh-token families in PostgreSQL.</summary>
+public sealed class PostgreSqlRefreshTokenStore(PostgreSqlDatabase database) : RelationalRefreshTokenStore(database);
+
+/// <summary>Revocation entries in PostgreSQL.</summary>
+public sealed class PostgreSqlRevocationStore(PostgreSqlDatabase database) : RelationalRevocationStore(database);
+
+/// <summary>Readiness of PostgreSQL.</summary>
+public sealed class PostgreSqlStoreHealth(PostgreSqlDatabase database) : RelationalStoreHealth(database);

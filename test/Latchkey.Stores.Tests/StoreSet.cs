@@ -1,0 +1,20 @@
+using Latchkey.Accounts;
+using Latchkey.Keys;
+using Latchkey.Revocation;
+using Latchkey.Sessions;
+using Latchkey.Stores.Relational;
+using Latchkey.Tokens;
+
+namespace Latchkey.Stores.Tests;
+
+/// <summary>Every store of one backend, over one fresh database.</summary>
+public sealed record StoreSet(
+    RelationalDatabase Database,
+    IAccountStore Accounts,
+    ISessionStore Sessions,
+    ISigningKeyStore Keys,
+    IRefreshTokenStore RefreshTokens,
+    IRevocationStore Revocations) : IDisposable
+{
+    public void Dispose() => Database.Dispose();
+}
