@@ -130,9 +130,11 @@ public sealed class SqliteRefreshTokenStore : IRefreshTokenStore
     public Task<RefreshTokenFamily?> RevokeFamilyOfAsync(byte[] tokenHash, DateTimeOffset now, CancellationToken cancellationToken) =>
         _database.RunAsync(async connection =>
         {
+            // SQLite's RETURNING may name only the updated table's own, unqualified columns.
             await using var command = connection.Command(
-                "UPDATE refresh_families AS f SET revoked_at = coalesce(f.revoked_at, $now) FROM refresh_tokens t "
-                + "WHERE t.token_hash = $hash AND t.family_id = f.family_id RETURNING " + FamilyColumns,
+                "UPDATE refresh_families SET revoked_at = coalesce(revoked_at, $now) "
+                + "WHERE family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = $hash) "
+                + "RETURNING family_id, user_id, client_id, scope, created_at, expires_at",
                 ("$hash", tokenHash), ("$now", ToUnixMs(now)));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadFamily(reader) : null;
