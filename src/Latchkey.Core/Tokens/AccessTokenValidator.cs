@@ -120,6 +120,12 @@ public sealed class AccessTokenValidator
 
             return ReadPayload(signingInput[..payloadLength], parameters);
         }
+        catch (FormatException)
+        {
+            // Base64Url.TryDecodeFromChars throws, rather than returning false, on a segment whose
+            // length leaves one character over (length % 4 == 1): such a segment is malformed.
+            return AccessTokenValidationResult.Fail(TokenValidationError.Malformed);
+        }
         finally
         {
             if (rented is not null)
