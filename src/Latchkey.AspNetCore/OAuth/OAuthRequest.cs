@@ -32,7 +32,8 @@ internal sealed class OAuthRequest
 
     public bool HasClientCredentials => ClientSecret is not null;
 
-    public string? this[string name] => _form[name] is { Count: 1 } value ? value[0] : null;
+    // RFC 6749 §3.1: a parameter sent without a value is treated as omitted.
+    public string? this[string name] => _form[name] is { Count: 1 } value && !string.IsNullOrEmpty(value[0]) ? value[0] : null;
 
     /// <summary>Reads the request, or returns the error to answer with.</summary>
     public static async Task<(OAuthRequest? Request, IResult? Error)> ReadAsync(HttpContext context, int maxBytes)
@@ -68,8 +69,8 @@ internal sealed class OAuthRequest
             }
         }
 
-        string? clientId = form["client_id"] is { Count: 1 } id ? id[0] : null;
-        string? clientSecret = form["client_secret"] is { Count: 1 } secret ? secret[0] : null;
+        string? clientId = form["client_id"] is { Count: 1 } id && !string.IsNullOrEmpty(id[0]) ? id[0] : null;
+        string? clientSecret = form["client_secret"] is { Count: 1 } secret && !string.IsNullOrEmpty(secret[0]) ? secret[0] : null;
         var usedBasic = false;
         if (request.Headers.Authorization is { Count: > 0 } authorization)
         {
