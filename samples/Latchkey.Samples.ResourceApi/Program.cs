@@ -1,0 +1,3 @@
+using Latchkey.Samples.ResourceApi;
+
+await ResourceApi.Build(args).RunAsync();

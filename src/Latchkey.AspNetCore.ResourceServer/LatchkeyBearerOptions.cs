@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Authentication;
+
+namespace Latchkey.AspNetCore.ResourceServer;
+
+/// <summary>How a resource server accepts Latchkey access tokens.</summary>
+public sealed class LatchkeyBearerOptions : AuthenticationSchemeOptions
+{
+    /// <summary>
+    /// The Latchkey server's URL, for example <c>https://auth.example.com</c>. It is the expected <c>iss</c>
+    /// of every token, and the discovery document is read from
+    /// <c>{Authority}/.well-known/oauth-authorization-server</c>. A trailing slash is ignored. Required.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public string? Authority { get; set; }
+
+    /// <summary>
+    /// The audience that a token's <c>aud</c> must contain. When unset, the <see cref="Authority"/> without
+    /// a trailing slash, which is the audience Latchkey puts in its tokens unless <c>Latchkey:Tokens:Audience</c>
+    /// says otherwise.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/> (the authority).</value>
+    public string? Audience { get; set; }
+
+    /// <summary>How far this server's clock may disagree with Latchkey's when checking <c>exp</c>, <c>nbf</c> and <c>iat</c>.</summary>
+    /// <value>The default value is 30 seconds.</value>
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The shortest time between two fetches of the keys caused by a token whose <c>kid</c> is unknown. Tokens
+    /// with unknown key ids cannot make this server call Latchkey more often than this.
+    /// </summary>
+    /// <value>The default value is 30 seconds.</value>
+    public TimeSpan RefreshCooldown { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long fetched keys are used before the discovery document and the JWKS are fetched again in the
+    /// background. Latchkey publishes a new key well ahead of signing with it, so a refresh at this pace
+    /// knows the key before the first token it signs arrives.
+    /// </summary>
+    /// <value>The default value is 10 minutes.</value>
+    public TimeSpan MetadataMaxAge { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long each request for the discovery document or the JWKS may take.</summary>
+    /// <value>The default value is 5 seconds.</value>
+    public TimeSpan HttpTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Whether the discovery document and the JWKS must be fetched over HTTPS. Plain HTTP is always allowed
+    /// for a loopback host (<c>localhost</c>, <c>127.0.0.1</c>, <c>[::1]</c>), which suits development.
+    /// </summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool RequireHttpsMetadata { get; set; } = true;
+
+    /// <summary>Tokens longer than this many characters are refused before any parsing.</summary>
+    /// <value>The default value is 8192.</value>
+    public int MaxTokenLength { get; set; } = 8192;
+}
