@@ -120,6 +120,12 @@ public sealed class AccessTokenValidator
 
             return ReadPayload(signingInput[..payloadLength], parameters);
         }
+        catch (FormatException)
+        {
+            // TryDecodeFromChars returns false only when the destination is too small; it throws for a
+            // segment no base64url encoding can produce (4n+1 characters), which is malformed input.
+            return AccessTokenValidationResult.Fail(TokenValidationError.Malformed);
+        }
         finally
         {
             if (rented is not null)
