@@ -25,7 +25,7 @@ public abstract class JwsVerificationKey : IDisposable
     {
         key = null;
         if (jwk.ValueKind != JsonValueKind.Object || jwk.TryGetProperty("d", out _)
-            || (jwk.TryGetProperty("use", out var use) && use.GetString() != "sig"))
+            || (jwk.TryGetProperty("use", out var use) && (use.ValueKind != JsonValueKind.String || use.GetString() != "sig")))
         {
             return false;
         }
