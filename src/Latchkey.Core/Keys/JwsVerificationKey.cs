@@ -56,6 +56,13 @@ public abstract class JwsVerificationKey : IDisposable
 
                     var rsa = RSA.Create();
                     rsa.ImportParameters(new RSAParameters { Modulus = n, Exponent = e });
+                    if (rsa.KeySize < 2048)
+                    {
+                        // A short modulus padded with leading zero bytes passes the length check above.
+                        rsa.Dispose();
+                        return false;
+                    }
+
                     key = new PublicRsa(rsa, alg == SigningAlgorithms.RS256 ? RSASignaturePadding.Pkcs1 : RSASignaturePadding.Pss, alg);
                     return true;
                 case "OKP" when Get(jwk, "crv") == "Ed25519" && alg is null or SigningAlgorithms.EdDSA:
