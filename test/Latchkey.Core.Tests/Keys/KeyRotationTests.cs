@@ -353,6 +353,7 @@ public sealed class KeyRotationTests : IAsyncLifetime
         var database = new SqliteDatabase(
             Options.Create(new SqliteStoreOptions()),
             Options.Create(new LatchkeyOptions { DataDirectory = _db.Directory }),
+            TimeProvider.System,
             NullLogger<SqliteDatabase>.Instance);
         await database.InitializeAsync(CancellationToken.None);
         return database;

@@ -57,19 +57,19 @@ public sealed partial class JwtAttackFixture : IAsyncLifetime
         {
             using var client = other.CreateClient();
             await client.RegisterAsync(email);
-            wrongIssuer = (await client.PasswordGrantAsync(email))["access_token"]!.GetValue<string>();
+            wrongIssuer = (await client.PasswordGrantJsonAsync(email))["access_token"]!.GetValue<string>();
         }
 
         string wrongAudience;
         await using (var other = await StartAsync(new FakeTimeProvider(Start), ("Latchkey:Issuer", Issuer), ("Latchkey:Tokens:Audience", OtherAudience)))
         {
             using var client = other.CreateClient();
-            wrongAudience = (await client.PasswordGrantAsync(email))["access_token"]!.GetValue<string>();
+            wrongAudience = (await client.PasswordGrantJsonAsync(email))["access_token"]!.GetValue<string>();
         }
 
         Server = await StartAsync(Time, ("Latchkey:Issuer", Issuer));
         using var http = Server.CreateClient();
-        var grant = await http.PasswordGrantAsync(email);
+        var grant = await http.PasswordGrantJsonAsync(email);
         var token = grant["access_token"]!.GetValue<string>();
         using var me = await http.Http.GetWithBearerAsync("api/me", token);
         var userId = (await me.ReadJsonObjectAsync())["id"]!.GetValue<string>();

@@ -11,7 +11,7 @@ internal static class TokenRequests
     /// <c>POST /oauth/token</c> with <c>grant_type=password</c>; fails the test unless it answers 200.
     /// Returns the answer's JSON (<c>access_token</c>, <c>refresh_token</c>, ...).
     /// </summary>
-    public static async Task<JsonObject> PasswordGrantAsync(this LatchkeyTestClient client, string username, string password = TestData.Password)
+    public static async Task<JsonObject> PasswordGrantJsonAsync(this LatchkeyTestClient client, string username, string password = TestData.Password)
     {
         using var form = new FormUrlEncodedContent(
         [
@@ -34,7 +34,7 @@ internal static class TokenRequests
     {
         email ??= TestData.NewEmail();
         var account = await client.RegisterAsync(email);
-        var grant = await client.PasswordGrantAsync(email);
+        var grant = await client.PasswordGrantJsonAsync(email);
         return (account["id"]!.GetValue<string>(), grant["access_token"]!.GetValue<string>());
     }
 

@@ -3,7 +3,7 @@ using Latchkey.Keys;
 
 namespace Latchkey.Core.Tests;
 
-public sealed class JwsVerificationKeyTests
+public sealed class JwkUseMemberTests
 {
     private const string EcMembers = "\"kty\":\"EC\",\"crv\":\"P-256\",\"alg\":\"ES256\","
         + "\"x\":\"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU\",\"y\":\"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0\"";
