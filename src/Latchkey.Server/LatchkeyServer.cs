@@ -28,13 +28,25 @@ public static class LatchkeyServer
         // The embedded SQLite store is the default; the scaled-out stores are chosen by connection strings.
         var latchkey = builder.Services.AddLatchkey(builder.Configuration);
         var postgreSql = builder.Configuration.GetConnectionString("Latchkey");
+        var redis = builder.Configuration.GetConnectionString("Redis");
         if (!string.IsNullOrWhiteSpace(postgreSql))
         {
             latchkey.UsePostgreSql(postgreSql);
         }
+        else if (!string.IsNullOrWhiteSpace(redis))
+        {
+            // Redis holds sessions only while PostgreSQL holds what must last; SQLite is for one node.
+            throw new InvalidOperationException(
+                "ConnectionStrings:Redis needs ConnectionStrings:Latchkey (PostgreSQL): Redis is the fast tier beside PostgreSQL, not a store of its own.");
+        }
         else
         {
             latchkey.UseSqlite();
+        }
+
+        if (!string.IsNullOrWhiteSpace(redis))
+        {
+            latchkey.UseRedis(redis);
         }
 
         configure?.Invoke(builder);

@@ -1,4 +1,5 @@
 using Latchkey.Stores.PostgreSql;
+using Latchkey.Stores.Redis;
 using Latchkey.Stores.Sqlite;
 using Latchkey.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -30,5 +31,40 @@ public sealed class PostgreSqlStoreConformanceTests : StoreConformanceTests
         return new StoreSet(
             database, new PostgreSqlAccountStore(database), new PostgreSqlSessionStore(database), new PostgreSqlSigningKeyStore(database),
             new PostgreSqlRefreshTokenStore(database), new PostgreSqlRevocationStore(database));
+    }
+}
+
+/// <summary>PostgreSQL for what lasts, Redis for sessions: the scaled-out topology.</summary>
+public sealed class PostgreSqlRedisStoreConformanceTests : StoreConformanceTests
+{
+    private RedisServer? _redis;
+    private RedisConnection? _connection;
+
+    protected override async Task<StoreSet> CreateAsync()
+    {
+        var server = await PostgreSqlServer.GetAsync();
+        _redis = await RedisServer.StartAsync();
+        _connection = new RedisConnection(_redis.ConnectionString, NullLogger<RedisConnection>.Instance);
+        var database = new PostgreSqlDatabase(await server.CreateDatabaseAsync(), TimeProvider.System, NullLogger<PostgreSqlDatabase>.Instance);
+
+        // Redis expires keys on its own clock; the store computes TTLs from the same "now" the tests use.
+        var sessions = new RedisSessionStore(_connection, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Now));
+        return new StoreSet(
+            database, new PostgreSqlAccountStore(database), sessions, new PostgreSqlSigningKeyStore(database),
+            new PostgreSqlRefreshTokenStore(database), new PostgreSqlRevocationStore(database));
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync();
+        }
+
+        if (_redis is not null)
+        {
+            await _redis.DisposeAsync();
+        }
     }
 }
