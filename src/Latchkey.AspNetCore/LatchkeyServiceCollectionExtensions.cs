@@ -49,6 +49,7 @@ public static class LatchkeyServiceCollectionExtensions
         services.TryAddSingleton<IPasswordHasher, Argon2idPasswordHasher>();
         services.TryAddSingleton<PasswordHashingGate>();
         services.TryAddSingleton<ILoginThrottle, InMemoryLoginThrottle>();
+        services.TryAddSingleton<SessionCache>();
         services.TryAddSingleton<SessionManager>();
         services.TryAddSingleton<AccountService>();
         services.TryAddSingleton<UserSignOutService>();

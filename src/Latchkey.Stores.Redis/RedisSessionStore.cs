@@ -1,4 +1,5 @@
 using Latchkey.Sessions;
+using Latchkey.Storage;
 using StackExchange.Redis;
 
 namespace Latchkey.Stores.Redis;
@@ -8,7 +9,7 @@ namespace Latchkey.Stores.Redis;
 /// expires at the session's idle or absolute expiry, whichever is first; a set per account
 /// (<c>lk:u:</c> + account id) lists its sessions. With AOF persistence a Redis restart loses none.
 /// </summary>
-public sealed class RedisSessionStore : ISessionStore
+public sealed class RedisSessionStore : ISessionStore, IStoreAvailability
 {
     private static readonly byte[] SessionPrefix = "lk:s:"u8.ToArray();
     private readonly RedisConnection _redis;
@@ -20,6 +21,9 @@ public sealed class RedisSessionStore : ISessionStore
         _redis = redis;
         _time = time;
     }
+
+    /// <inheritdoc />
+    public bool IsAvailable => _redis.Multiplexer.IsConnected;
 
     /// <inheritdoc />
     public Task CreateAsync(Session session, CancellationToken cancellationToken)

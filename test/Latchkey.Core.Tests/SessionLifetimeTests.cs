@@ -14,6 +14,7 @@ public sealed class SessionLifetimeTests : IAsyncLifetime
     private static readonly TimeSpan OneSecond = TimeSpan.FromSeconds(1);
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 8, 0, 0, TimeSpan.Zero));
+    private readonly SessionOptions _sessionOptions = new() { IdleTimeout = Idle, AbsoluteTimeout = Absolute, TouchInterval = Touch };
     private SqliteFixture _db = null!;
     private SessionManager _sessions = null!;
     private string _userId = null!;
@@ -23,9 +24,10 @@ public sealed class SessionLifetimeTests : IAsyncLifetime
         _db = await SqliteFixture.CreateAsync();
         _sessions = new SessionManager(
             _db.Sessions,
+            new SessionCache(Microsoft.Extensions.Options.Options.Create(_sessionOptions)),
             _db.Revocation(_time),
             _time,
-            Microsoft.Extensions.Options.Options.Create(new SessionOptions { IdleTimeout = Idle, AbsoluteTimeout = Absolute, TouchInterval = Touch }),
+            Microsoft.Extensions.Options.Options.Create(_sessionOptions),
             NullLogger<SessionManager>.Instance);
         _userId = Guid.NewGuid().ToString();
         var now = _time.GetUtcNow();

@@ -18,6 +18,7 @@ internal sealed class LatchkeyMaintenanceService(
     RevocationService revocation,
     IRevocationBroadcaster broadcaster,
     RevocationList revocationList,
+    SessionCache sessionCache,
     SessionManager sessions,
     RefreshTokenService refreshTokens,
     TimeProvider time,
@@ -33,7 +34,19 @@ internal sealed class LatchkeyMaintenanceService(
     {
         await keys.RefreshAsync(cancellationToken);
         await revocation.LoadAsync(cancellationToken);
-        await broadcaster.SubscribeAsync(revocationList.Apply, revocation.LoadAsync, cancellationToken);
+        await broadcaster.SubscribeAsync(
+            entry =>
+            {
+                revocationList.Apply(entry);
+                sessionCache.Apply(entry);
+            },
+            async ct =>
+            {
+                // Messages may have been missed while disconnected: forget cached sessions, reload revocations.
+                sessionCache.Clear();
+                await revocation.LoadAsync(ct);
+            },
+            cancellationToken);
         _keysLoop = LoopAsync(keyOptions.Value.RefreshInterval, keys.RefreshAsync, "key ring refresh");
         _pruneLoop = LoopAsync(sessionOptions.Value.PruneInterval, PruneAsync, "pruning");
     }

@@ -95,6 +95,16 @@ internal sealed class LatchkeyOptionsValidator :
 
         // The pruning timer (PeriodicTimer) cannot take periods beyond about 49 days; a larger value
         // would fault the background service and stop the host after validation had passed.
+        if (options.CacheMaxAge < TimeSpan.Zero || options.CacheMaxAge > TimeSpan.FromMinutes(5))
+        {
+            failures.Add("Latchkey:Sessions:CacheMaxAge must be between 0 and 5 minutes.");
+        }
+
+        if (options.CacheMaxEntries is < 100 or > 10_000_000)
+        {
+            failures.Add("Latchkey:Sessions:CacheMaxEntries must be between 100 and 10000000.");
+        }
+
         if (options.PruneInterval < TimeSpan.FromSeconds(1) || options.PruneInterval > TimeSpan.FromDays(1))
         {
             failures.Add("Latchkey:Sessions:PruneInterval must be between 1 second and 1 day.");

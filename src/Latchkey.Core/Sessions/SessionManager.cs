@@ -1,6 +1,7 @@
 using Latchkey.Diagnostics;
 using Latchkey.Revocation;
 using Latchkey.Security;
+using Latchkey.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -23,12 +24,14 @@ public sealed class SessionManager
     private readonly IOptions<SessionOptions> _options;
     private readonly ILogger<SessionManager> _logger;
     private readonly RevocationService _revocation;
+    private readonly SessionCache _cache;
 
     /// <summary>Creates the manager.</summary>
     public SessionManager(
-        ISessionStore store, RevocationService revocation, TimeProvider time, IOptions<SessionOptions> options, ILogger<SessionManager> logger)
+        ISessionStore store, SessionCache cache, RevocationService revocation, TimeProvider time, IOptions<SessionOptions> options, ILogger<SessionManager> logger)
     {
         _store = store;
+        _cache = cache;
         _revocation = revocation;
         _time = time;
         _options = options;
@@ -76,19 +79,34 @@ public sealed class SessionManager
             return null;
         }
 
-        var idHash = SecretHash.Compute(rawId!);
-        var session = await _store.FindAsync(idHash, cancellationToken).ConfigureAwait(false);
-        if (session is null)
+        if (_store is IStoreAvailability { IsAvailable: false })
         {
-            return null;
+            throw new StoreUnavailableException("The session store is disconnected.");
         }
 
+        var idHash = SecretHash.Compute(rawId!);
         var now = _time.GetUtcNow();
-        if (!session.IsLiveAt(now))
+
+        // The in-memory tier first; a cached session that looks expired is read again, since another
+        // node may have recorded activity that this node has not seen.
+        if (!_cache.TryGet(idHash, now, out var session) || !session!.IsLiveAt(now))
         {
-            await _store.DeleteAsync(idHash, cancellationToken).ConfigureAwait(false);
-            Log.SessionExpired(_logger, session.PublicId);
-            return null;
+            session = await _store.FindAsync(idHash, cancellationToken).ConfigureAwait(false);
+            if (session is null)
+            {
+                _cache.Remove(idHash);
+                return null;
+            }
+
+            if (!session.IsLiveAt(now))
+            {
+                _cache.Remove(idHash);
+                await _store.DeleteAsync(idHash, cancellationToken).ConfigureAwait(false);
+                Log.SessionExpired(_logger, session.PublicId);
+                return null;
+            }
+
+            _cache.Set(session, now);
         }
 
         var options = _options.Value;
@@ -98,10 +116,12 @@ public sealed class SessionManager
             var idle = Min(seen + options.IdleTimeout, session.AbsoluteExpiresAt);
             if (!await _store.TouchAsync(idHash, seen, idle, cancellationToken).ConfigureAwait(false))
             {
+                _cache.Remove(idHash);
                 return null;
             }
 
             session = session with { LastSeenAt = seen, IdleExpiresAt = idle };
+            _cache.Set(session, now);
         }
 
         return session;
@@ -115,6 +135,7 @@ public sealed class SessionManager
     public async Task<bool> EndAsync(Session session, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
+        _cache.Remove(session.IdHash);
         var ended = await _store.DeleteAsync(session.IdHash, cancellationToken).ConfigureAwait(false);
         if (ended)
         {
@@ -151,6 +172,7 @@ public sealed class SessionManager
         var ended = await _store.DeleteByPublicIdAsync(userId, publicId, cancellationToken).ConfigureAwait(false);
         if (ended is not null)
         {
+            _cache.Remove(ended.IdHash);
             Log.SessionEnded(_logger, ended.PublicId, userId);
             await _revocation.RevokeSessionTokensAsync(ended.PublicId, cancellationToken).ConfigureAwait(false);
         }
@@ -162,12 +184,18 @@ public sealed class SessionManager
     public async Task<int> EndAllForUserAsync(string userId, Session? keep, CancellationToken cancellationToken)
     {
         var count = await _store.DeleteAllForUserAsync(userId, keep?.IdHash, cancellationToken).ConfigureAwait(false);
+        _cache.RemoveUser(userId);
         Log.SessionsEndedForUser(_logger, userId, count);
         return count;
     }
 
     /// <summary>Deletes expired sessions.</summary>
-    public Task<int> PruneAsync(CancellationToken cancellationToken) => _store.PruneAsync(_time.GetUtcNow(), cancellationToken);
+    public Task<int> PruneAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        _cache.Prune(now);
+        return _store.PruneAsync(now, cancellationToken);
+    }
 
     /// <summary>Whether a cookie value has the shape of a session id; anything else is refused without a lookup.</summary>
     public static bool IsWellFormed(string? rawId)

@@ -22,4 +22,16 @@ public sealed class SessionOptions
     /// <summary>How often expired sessions are deleted from the store.</summary>
     /// <value>The default value is 10 minutes.</value>
     public TimeSpan PruneInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// How long a node serves a session from memory before reading it from the store again. Revocations
+    /// reach every node at once through the broadcast; this bounds the staleness if one is lost. Zero
+    /// turns the in-memory tier off.
+    /// </summary>
+    /// <value>The default value is 30 seconds.</value>
+    public TimeSpan CacheMaxAge { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The most sessions a node holds in memory.</summary>
+    /// <value>The default value is 100000.</value>
+    public int CacheMaxEntries { get; set; } = 100_000;
 }
