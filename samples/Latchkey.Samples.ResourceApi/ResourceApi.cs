@@ -16,8 +16,14 @@ public static class ResourceApi
         var builder = WebApplication.CreateBuilder(args);
 
         // This is all it takes: the issuer's URL. Keys come from its discovery document and JWKS.
+        // Optionally a client of Latchkey's, to hear about revocations and refuse revoked tokens at once.
         builder.Services.AddAuthentication()
-            .AddLatchkeyBearer(o => o.Authority = builder.Configuration["Latchkey:Authority"] ?? "http://127.0.0.1:5080");
+            .AddLatchkeyBearer(o =>
+            {
+                o.Authority = builder.Configuration["Latchkey:Authority"] ?? "http://127.0.0.1:5080";
+                o.RevocationClientId = builder.Configuration["Latchkey:RevocationClientId"];
+                o.RevocationClientSecret = builder.Configuration["Latchkey:RevocationClientSecret"];
+            });
         builder.Services.AddAuthorization();
 
         configure?.Invoke(builder);

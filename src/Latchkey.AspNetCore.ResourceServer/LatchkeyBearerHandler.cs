@@ -25,6 +25,8 @@ internal sealed class LatchkeyBearerHandler : AuthenticationHandler<LatchkeyBear
 
     private static readonly AuthenticateResult SeveralAuthorizationHeaders = AuthenticateResult.Fail("Several Authorization headers.");
 
+    private static readonly AuthenticateResult RevocationsNotLoaded = AuthenticateResult.Fail("Revocation state is not loaded yet.");
+
     private readonly LatchkeyBearerStates _states;
 
     public LatchkeyBearerHandler(IOptionsMonitor<LatchkeyBearerOptions> options, ILoggerFactory logger, UrlEncoder encoder, LatchkeyBearerStates states)
@@ -67,6 +69,20 @@ internal sealed class LatchkeyBearerHandler : AuthenticationHandler<LatchkeyBear
         var token = span.ToString();
         var state = _states.Get(Scheme.Name, Options);
         state.Keys.RefreshIfStale();
+        if (state.Revocations is { Ready.IsCompleted: false } feed)
+        {
+            // Right after start, wait briefly for the first snapshot, so that a revoked token is not let in
+            // merely because this server has not heard of its revocation yet.
+            try
+            {
+                await feed.Ready.WaitAsync(Options.HttpTimeout, Options.TimeProvider ?? TimeProvider.System, Context.RequestAborted);
+            }
+            catch (TimeoutException)
+            {
+                return Refuse(RevocationsNotLoaded);
+            }
+        }
+
         var result = state.Validator.Validate(token, state.Parameters);
         if (result.Error == TokenValidationError.UnknownKey)
         {

@@ -54,4 +54,16 @@ public sealed class LatchkeyBearerOptions : AuthenticationSchemeOptions
     /// <summary>Tokens longer than this many characters are refused before any parsing.</summary>
     /// <value>The default value is 8192.</value>
     public int MaxTokenLength { get; set; } = 8192;
+
+    /// <summary>
+    /// A client id registered at Latchkey. With <see cref="RevocationClientSecret"/>, the handler subscribes
+    /// to Latchkey's revocation feed (<c>GET /oauth/revocations</c>) and refuses revoked tokens before they
+    /// expire, as Latchkey's own nodes do. Without them, a revoked token is accepted here until it expires.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/> (no subscription).</value>
+    public string? RevocationClientId { get; set; }
+
+    /// <summary>The secret of <see cref="RevocationClientId"/>.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public string? RevocationClientSecret { get; set; }
 }

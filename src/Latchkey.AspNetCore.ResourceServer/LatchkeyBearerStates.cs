@@ -22,6 +22,7 @@ internal sealed class LatchkeyBearerStates(IHttpClientFactory httpClients, TimeP
             if (state.IsValueCreated)
             {
                 state.Value.Keys.Dispose();
+                state.Value.Revocations?.Dispose();
             }
         }
     }
@@ -31,10 +32,18 @@ internal sealed class LatchkeyBearerStates(IHttpClientFactory httpClients, TimeP
         var clock = options.TimeProvider ?? time;
         var keys = new LatchkeyKeyCache(options, httpClients, clock, loggers.CreateLogger<LatchkeyKeyCache>());
 
-        // A resource server does not see Latchkey's revocations: a revoked token is refused here once it expires.
-        var validator = new AccessTokenValidator(keys, revocation: null, clock);
+        // With a feed client configured, revocations reach this server too; without one, a revoked token
+        // is refused here only once it expires.
+        LatchkeyRevocationFeed? feed = null;
+        if (options.RevocationClientId is not null && options.RevocationClientSecret is not null)
+        {
+            feed = new LatchkeyRevocationFeed(options, httpClients, clock, loggers.CreateLogger<LatchkeyRevocationFeed>());
+            feed.Start();
+        }
+
+        var validator = new AccessTokenValidator(keys, feed, clock);
         var parameters = new AccessTokenValidationParameters(
             keys.Issuer, options.Audience ?? keys.Issuer, options.ClockSkew, options.MaxTokenLength);
-        return new LatchkeyBearerState(keys, validator, parameters);
+        return new LatchkeyBearerState(keys, validator, parameters, feed);
     }
 }

@@ -21,6 +21,7 @@ public static class LatchkeyEndpointRouteBuilderExtensions
         SessionTokenEndpoints.Map(api);
         Latchkey.AspNetCore.OAuth.OAuthEndpoints.Map(endpoints);
         Latchkey.AspNetCore.OAuth.DiscoveryEndpoints.Map(endpoints);
+        Latchkey.AspNetCore.OAuth.RevocationFeedEndpoints.Map(endpoints);
         return api;
     }
 }

@@ -111,7 +111,7 @@ internal sealed class OAuthRequest
     }
 
     // RFC 6749 §2.3.1: id and secret are form-urlencoded before being joined and base64-encoded.
-    private static bool TryParseBasic(StringValues header, out string? clientId, out string? clientSecret)
+    internal static bool TryParseBasic(StringValues header, out string? clientId, out string? clientSecret)
     {
         clientId = null;
         clientSecret = null;

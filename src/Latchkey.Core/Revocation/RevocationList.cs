@@ -13,6 +13,9 @@ public sealed class RevocationList : IAccessTokenRevocationCheck
     private readonly ConcurrentDictionary<string, DateTimeOffset> _sessions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (long Generation, DateTimeOffset ExpiresAt)> _generations = new(StringComparer.Ordinal);
 
+    /// <summary>Raised after every entry is applied, local or from another node (feeds resource servers).</summary>
+    public event Action<RevocationEntry>? Applied;
+
     /// <summary>How many entries are held.</summary>
     public int Count => _tokens.Count + _sessions.Count + _generations.Count;
 
@@ -57,6 +60,18 @@ public sealed class RevocationList : IAccessTokenRevocationCheck
                     (_, current) => entry.Generation >= current.Generation ? (entry.Generation, entry.ExpiresAt) : current);
                 break;
         }
+
+        Applied?.Invoke(entry);
+    }
+
+    /// <summary>Every entry held, for a subscriber that starts from nothing.</summary>
+    public IReadOnlyList<RevocationEntry> Snapshot()
+    {
+        var entries = new List<RevocationEntry>(Count);
+        entries.AddRange(_tokens.Select(p => new RevocationEntry(RevocationKind.AccessToken, p.Key, 0, p.Value)));
+        entries.AddRange(_sessions.Select(p => new RevocationEntry(RevocationKind.Session, p.Key, 0, p.Value)));
+        entries.AddRange(_generations.Select(p => new RevocationEntry(RevocationKind.UserGeneration, p.Key, p.Value.Generation, p.Value.ExpiresAt)));
+        return entries;
     }
 
     /// <summary>Drops entries whose tokens have all expired.</summary>
