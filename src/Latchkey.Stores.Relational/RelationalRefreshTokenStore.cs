@@ -156,12 +156,15 @@ public class RelationalRefreshTokenStore : IRefreshTokenStore
     public Task<int> PruneAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         _database.RunAsync(async connection =>
         {
-            // Revoked families stay until their absolute expiry, so that a stolen token presented later
-            // is still recognised as reuse; expired families go, their tokens with them.
-            await using var families = connection.Command("DELETE FROM refresh_families WHERE expires_at <= @now", ("now", now.ToUnixMs()));
-            var count = await families.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            await using var tokens = connection.Command("DELETE FROM refresh_tokens WHERE expires_at <= @now AND spent_at IS NULL", ("now", now.ToUnixMs()));
-            return count + await tokens.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            // A token past its own expiry could not be redeemed even unspent, so spent ones go then too;
+            // a family goes at its absolute expiry, or once revoked and left with no token.
+            await using var tokens = connection.Command("DELETE FROM refresh_tokens WHERE expires_at <= @now", ("now", now.ToUnixMs()));
+            var count = await tokens.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await using var families = connection.Command(
+                "DELETE FROM refresh_families WHERE expires_at <= @now OR (revoked_at IS NOT NULL AND NOT EXISTS "
+                + "(SELECT 1 FROM refresh_tokens t WHERE t.family_id = refresh_families.family_id))",
+                ("now", now.ToUnixMs()));
+            return count + await families.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 
     private static async Task InsertTokenAsync(

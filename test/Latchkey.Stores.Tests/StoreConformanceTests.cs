@@ -209,6 +209,21 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RefreshTokens_Prune_DropsSpentTokensPastTheirExpiry_KeepsTheLiveOne()
+    {
+        var user = await CreateUserAsync("h@example.com");
+        var (_, first) = await NewFamilyAsync(user);
+        var second = SecretHash.Compute("second-h");
+        Assert.Equal(RotationStatus.Rotated, (await Stores.RefreshTokens.RotateAsync(first, second, Now.AddHours(1), Now.AddHours(25), TimeSpan.Zero, default)).Status);
+
+        Assert.Equal(1, await Stores.RefreshTokens.PruneAsync(Now.AddDays(1).AddMinutes(1), default));
+
+        Assert.NotNull(await Stores.RefreshTokens.FindLiveAsync(second, Now.AddDays(1).AddMinutes(1), default));
+        Assert.Equal(RotationStatus.Rotated, (await Stores.RefreshTokens.RotateAsync(
+            second, SecretHash.Compute("third-h"), Now.AddDays(1).AddMinutes(2), Now.AddDays(2), TimeSpan.Zero, default)).Status);
+    }
+
+    [Fact]
     public async Task SigningKeys_SequenceIsUnique()
     {
         var first = new StoredSigningKey("kid-1", 1, SigningAlgorithms.ES256, Now, Now, [1, 2, 3]);
