@@ -21,16 +21,10 @@ internal static class OAuthEndpoints
 
     private static async Task<IResult> TokenAsync(HttpContext context, TokenService tokens, ClientRegistry clients, IOptions<LatchkeyOptions> options)
     {
-        var (request, error) = await OAuthRequest.ReadAsync(context, options.Value.MaxRequestBodyBytes);
-        if (request is null)
+        var (request, client, error) = await ReadAsync(context, clients, options);
+        if (error is not null)
         {
-            return error!;
-        }
-
-        var (client, clientError) = request.AuthenticateClient(clients);
-        if (clientError is not null)
-        {
-            return clientError;
+            return error;
         }
 
         var grantType = request["grant_type"];
@@ -71,16 +65,10 @@ internal static class OAuthEndpoints
     private static async Task<IResult> RevokeAsync(
         HttpContext context, ClientRegistry clients, TokenInspector inspector, IOptions<LatchkeyOptions> options)
     {
-        var (request, error) = await OAuthRequest.ReadAsync(context, options.Value.MaxRequestBodyBytes);
-        if (request is null)
+        var (request, _, error) = await ReadAsync(context, clients, options);
+        if (error is not null)
         {
-            return error!;
-        }
-
-        var (_, clientError) = request.AuthenticateClient(clients);
-        if (clientError is not null)
-        {
-            return clientError;
+            return error;
         }
 
         var token = request["token"];
@@ -97,16 +85,10 @@ internal static class OAuthEndpoints
     private static async Task<IResult> IntrospectAsync(
         HttpContext context, ClientRegistry clients, TokenInspector inspector, IOptions<LatchkeyOptions> options)
     {
-        var (request, error) = await OAuthRequest.ReadAsync(context, options.Value.MaxRequestBodyBytes);
-        if (request is null)
+        var (request, client, error) = await ReadAsync(context, clients, options);
+        if (error is not null)
         {
-            return error!;
-        }
-
-        var (client, clientError) = request.AuthenticateClient(clients);
-        if (clientError is not null)
-        {
-            return clientError;
+            return error;
         }
 
         if (client is null)
@@ -122,5 +104,19 @@ internal static class OAuthEndpoints
 
         var introspection = await inspector.IntrospectAsync(token, context.RequestAborted);
         return OAuthResponses.Json(StatusCodes.Status200OK, introspection.Write);
+    }
+
+    // Every OAuth endpoint starts alike: read the form, then authenticate the client if it sent credentials.
+    private static async Task<(OAuthRequest Request, RegisteredClient? Client, IResult? Error)> ReadAsync(
+        HttpContext context, ClientRegistry clients, IOptions<LatchkeyOptions> options)
+    {
+        var (request, error) = await OAuthRequest.ReadAsync(context, options.Value.MaxRequestBodyBytes);
+        if (request is null)
+        {
+            return (null!, null, error!);
+        }
+
+        var (client, clientError) = request.AuthenticateClient(clients);
+        return (request, client, clientError);
     }
 }
