@@ -4,6 +4,7 @@ using Latchkey.Storage;
 using Latchkey.Stores.Redis;
 using Latchkey.Throttling;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -26,6 +27,16 @@ public static class RedisLatchkeyBuilderExtensions
         services.Replace(ServiceDescriptor.Singleton<ILoginThrottle, RedisLoginThrottle>());
         services.Replace(ServiceDescriptor.Singleton<IRevocationBroadcaster, RedisRevocationBroadcaster>());
         services.AddSingleton<IStoreHealth, RedisStoreHealth>();
+        services.AddHostedService<RedisConnector>();
         return builder;
+    }
+
+    // Connects at start rather than on the first request; a Redis that is down does not stop the start
+    // (the connection keeps retrying in the background, and requests needing it answer 503 meanwhile).
+    private sealed class RedisConnector(RedisConnection redis) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.Run(() => _ = redis.Multiplexer, cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
