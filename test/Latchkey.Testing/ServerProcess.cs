@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
-namespace Latchkey.Server.Tests.Infrastructure;
+namespace Latchkey.Testing;
 
 /// <summary>
 /// The built server (<c>src/Latchkey.Server/bin/&lt;Configuration&gt;/net10.0/Latchkey.Server.dll</c>) run as
-/// its own OS process with <c>dotnet</c> on a free port of 127.0.0.1. Disposing kills it.
+/// its own OS process with <c>dotnet</c> on a free port of 127.0.0.1. Disposing kills it. Several of
+/// them given the same connection strings form a cluster.
 /// </summary>
 public sealed class ServerProcess : IAsyncDisposable
 {
@@ -39,7 +39,7 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>The server assembly built next to this test assembly, for the same configuration.</summary>
     public static string ServerDllPath()
     {
-        // The test assembly sits in test/Latchkey.Server.Tests/bin/<Configuration>/<tfm>/.
+        // The test assembly sits in test/<project>/bin/<Configuration>/<tfm>/.
         var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var framework = testOutput.Name;
         var configuration = testOutput.Parent?.Name ?? throw new InvalidOperationException($"Unexpected test output folder {testOutput.FullName}.");
@@ -58,15 +58,18 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the server process on a free port and waits until <c>/healthz</c> answers 200.</summary>
-    public static async Task<ServerProcess> StartAsync(string dataDirectory)
+    /// <param name="dataDirectory">The data directory, also the working directory of the process.</param>
+    /// <param name="extraArguments">More command-line switches, e.g. <c>--ConnectionStrings:Latchkey=...</c>; later ones win.</param>
+    public static async Task<ServerProcess> StartAsync(string dataDirectory, params string[] extraArguments)
     {
+        ArgumentNullException.ThrowIfNull(extraArguments);
         var dll = ServerDllPath();
         if (!File.Exists(dll))
         {
             throw new FileNotFoundException($"The server build output is missing at {dll}; build the solution (the test project references the server) before running this test.", dll);
         }
 
-        var port = FreePort();
+        var port = ExternalProcess.FreePort();
         var baseAddress = new Uri($"http://127.0.0.1:{port}/");
         var start = new ProcessStartInfo(DotnetHost())
         {
@@ -82,6 +85,7 @@ public sealed class ServerProcess : IAsyncDisposable
             "--Latchkey:Passwords:MemorySizeKiB=1024",
             "--Latchkey:Passwords:Iterations=1",
             "--Logging:LogLevel:Default=Warning",
+            .. extraArguments,
         ])
         {
             start.ArgumentList.Add(arg);
@@ -98,6 +102,9 @@ public sealed class ServerProcess : IAsyncDisposable
 
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+
+        // A test run that ends without disposing (a crash, a cancelled run) must not leave servers behind.
+        AppDomain.CurrentDomain.ProcessExit += server.KillOnExit;
         try
         {
             await server.WaitUntilHealthyAsync();
@@ -109,6 +116,45 @@ public sealed class ServerProcess : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// Runs the server assembly as a command (for example <c>keys rotate</c>) to completion and returns its
+    /// exit code and output; it is killed if it runs longer than a minute.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> RunCommandAsync(params string[] arguments)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        var start = new ProcessStartInfo(DotnetHost())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(ServerDllPath());
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {start.FileName}.");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"`{string.Join(' ', arguments)}` did not finish within a minute.");
+        }
+
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    /// <summary>Whether the process has exited (killed, or crashed).</summary>
+    public bool HasExited => _process.HasExited;
 
     /// <summary>Kills the process (no graceful shutdown) and waits for it to exit.</summary>
     public async Task KillAsync()
@@ -132,6 +178,7 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        AppDomain.CurrentDomain.ProcessExit -= KillOnExit;
         try
         {
             await KillAsync();
@@ -139,6 +186,18 @@ public sealed class ServerProcess : IAsyncDisposable
         finally
         {
             _process.Dispose();
+        }
+    }
+
+    private void KillOnExit(object? sender, EventArgs e)
+    {
+        try
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // Already gone.
         }
     }
 
@@ -189,14 +248,7 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    // The SDK tells child processes which dotnet host runs them; fall back to the one on PATH.
-    internal static string DotnetHost() =>
+    /// <summary>The <c>dotnet</c> host: the SDK tells child processes which one runs them; else the one on PATH.</summary>
+    public static string DotnetHost() =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 }
