@@ -30,7 +30,7 @@ public sealed class ReturnToTests(BrowserFixture fixture) : IClassFixture<Browse
         await using var tab = await fixture.NewTabAsync();
         await tab.Page.GotoAsync("/signin?returnTo=" + Uri.EscapeDataString(returnTo));
         await BrowserTab.FillSignInAsync(tab.Page, email);
-        await tab.Page.WaitForURLAsync(fixture.Origin + "/account");
+        await BrowserTab.WaitForUrlAsync(tab.Page, fixture.Origin + "/account");
         Assert.StartsWith(fixture.Origin + "/", tab.Page.Url, StringComparison.Ordinal);
         Assert.DoesNotContain(tab.ConsoleErrors, m => m.Contains("evil", StringComparison.Ordinal));
     }

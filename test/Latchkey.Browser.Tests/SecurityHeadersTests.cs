@@ -52,11 +52,13 @@ public sealed class SecurityHeadersTests(BrowserFixture fixture) : IClassFixture
         var page = tab.Page;
         await page.GotoAsync("/signin");
         await page.Keyboard.PressAsync("Tab");
+        Assert.Equal("email", await page.EvaluateAsync<string>("() => document.activeElement.id"));
         await page.Keyboard.TypeAsync(email);
         await page.Keyboard.PressAsync("Tab");
         await page.Keyboard.TypeAsync(Latchkey.Testing.TestData.Password);
+        Assert.Equal("password", await page.EvaluateAsync<string>("() => document.activeElement.id"));
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync("**/account");
+        await BrowserTab.WaitForUrlAsync(page, "**/account");
     }
 
     private static async Task AssertPageAsync(BrowserTab tab, string path, string screenshot)

@@ -60,7 +60,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             UserAgent = userAgent,
             ViewportSize = new ViewportSize { Width = 1100, Height = 800 },
         });
-        context.SetDefaultTimeout(10_000);
+        context.SetDefaultTimeout(15_000);
         var tab = new BrowserTab(context, await context.NewPageAsync());
         return tab;
     }

@@ -52,6 +52,20 @@ public sealed class BrowserTab : IAsyncDisposable
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
     }
 
+    /// <summary>Waits until <paramref name="page"/> is at <paramref name="url"/>; on timeout, says where it is and what it shows.</summary>
+    public static async Task WaitForUrlAsync(IPage page, string url)
+    {
+        try
+        {
+            await page.WaitForURLAsync(url);
+        }
+        catch (TimeoutException e)
+        {
+            var alert = await page.Locator("[role=alert]:visible").AllTextContentsAsync();
+            throw new TimeoutException($"Still at {page.Url} instead of {url}; alerts: [{string.Join(" | ", alert)}]", e);
+        }
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await Context.DisposeAsync();
 
