@@ -42,7 +42,9 @@ function renderSession(session) {
     dt.textContent = label;
     const dd = document.createElement('dd');
     dd.textContent = value;
-    facts.append(dt, dd);
+    const pair = document.createElement('div');
+    pair.append(dt, dd);
+    facts.append(pair);
   }
 
   const revoke = document.createElement('button');
