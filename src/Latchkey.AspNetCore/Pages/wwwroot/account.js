@@ -1,0 +1,124 @@
+import { api, busy, clearFieldErrors, formatDate, requireSession, showAlert, showProblem } from './latchkey.js';
+import { describeUserAgent, isMobile } from './useragent.js';
+
+const pageError = document.getElementById('page-error');
+const list = document.getElementById('sessions');
+const listStatus = document.getElementById('sessions-status');
+
+async function loadSessions() {
+  const sessions = await api('GET', '/api/sessions');
+  sessions.sort((a, b) => (b.current - a.current) || String(b.lastSeenAt).localeCompare(String(a.lastSeenAt)));
+  list.replaceChildren(...sessions.map(renderSession));
+  listStatus.textContent = sessions.length === 1 ? '1 active session.' : `${sessions.length} active sessions.`;
+}
+
+function renderSession(session) {
+  const item = document.createElement('li');
+  item.className = 'session';
+  item.dataset.sessionId = session.id;
+  if (session.current) item.classList.add('current');
+
+  const title = document.createElement('p');
+  title.className = 'session-title';
+  const icon = document.createElement('span');
+  icon.className = isMobile(session.userAgent) ? 'device-icon phone' : 'device-icon computer';
+  icon.setAttribute('aria-hidden', 'true');
+  const name = document.createElement('span');
+  name.className = 'device';
+  name.textContent = describeUserAgent(session.userAgent);
+  name.title = session.userAgent || '';
+  title.append(icon, name);
+  if (session.current) {
+    const badge = document.createElement('span');
+    badge.className = 'badge';
+    badge.textContent = 'This device';
+    title.append(badge);
+  }
+
+  const facts = document.createElement('dl');
+  facts.className = 'session-facts';
+  for (const [label, value] of [['IP', session.ip || 'unknown'], ['Signed in', formatDate(session.createdAt)], ['Last seen', formatDate(session.lastSeenAt)]]) {
+    const dt = document.createElement('dt');
+    dt.textContent = label;
+    const dd = document.createElement('dd');
+    dd.textContent = value;
+    const pair = document.createElement('div');
+    pair.append(dt, dd);
+    facts.append(pair);
+  }
+
+  const revoke = document.createElement('button');
+  revoke.type = 'button';
+  revoke.className = 'revoke';
+  revoke.textContent = session.current ? 'Sign out' : 'Revoke';
+  revoke.setAttribute('aria-label', session.current
+    ? 'Sign out this device'
+    : `Revoke session of ${describeUserAgent(session.userAgent)}, last seen ${formatDate(session.lastSeenAt)}`);
+  revoke.addEventListener('click', () => revokeSession(session, revoke));
+
+  item.append(title, facts, revoke);
+  return item;
+}
+
+async function revokeSession(session, button) {
+  button.disabled = true;
+  showAlert(pageError, '');
+  try {
+    await api('DELETE', `/api/sessions/${encodeURIComponent(session.id)}`);
+    if (session.current) {
+      location.assign('/signin');
+      return;
+    }
+    await loadSessions();
+    listStatus.textContent = `Session revoked. ${listStatus.textContent}`;
+  } catch (error) {
+    button.disabled = false;
+    showAlert(pageError, error.message);
+  }
+}
+
+document.getElementById('signout-everywhere').addEventListener('click', async (event) => {
+  event.currentTarget.disabled = true;
+  try {
+    await api('DELETE', '/api/sessions');
+    location.assign('/signin');
+  } catch (error) {
+    event.currentTarget.disabled = false;
+    showAlert(pageError, error.message);
+  }
+});
+
+const passwordForm = document.getElementById('password-form');
+const passwordError = document.getElementById('password-form-error');
+const passwordStatus = document.getElementById('password-status');
+passwordForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  showAlert(passwordError, '');
+  passwordStatus.hidden = true;
+  clearFieldErrors(passwordForm);
+  const body = { currentPassword: passwordForm.currentPassword.value, newPassword: passwordForm.newPassword.value };
+  try {
+    await busy(passwordForm, () => api('POST', '/api/account/password', body));
+    passwordForm.reset();
+    passwordStatus.textContent = 'Your password was changed. Every other session was signed out.';
+    passwordStatus.hidden = false;
+    await loadSessions();
+  } catch (error) {
+    if (error.problem && error.problem.code === 'invalid_current_password') {
+      error.problem.errors = { currentPassword: ['The current password is wrong.'] };
+    }
+    showProblem(passwordForm, passwordError, error);
+  }
+});
+
+try {
+  const current = await requireSession();
+  document.getElementById('user-email').textContent = current.user.email;
+  document.getElementById('user-id').textContent = current.user.id;
+  document.getElementById('session-expires').textContent = formatDate(current.session.absoluteExpiresAt);
+  await loadSessions();
+} catch (error) {
+  showAlert(pageError, error.message);
+} finally {
+  document.getElementById('main').removeAttribute('aria-busy');
+}

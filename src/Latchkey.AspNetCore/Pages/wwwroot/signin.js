@@ -1,0 +1,35 @@
+import { api, busy, returnToFromQuery, showAlert, showProblem } from './latchkey.js';
+
+const form = document.getElementById('signin-form');
+const alertBox = document.getElementById('form-error');
+const target = returnToFromQuery();
+
+// Carry the return-to over to sign-up as well (already validated, so it cannot leave the origin).
+if (target !== '/account') {
+  document.getElementById('signup-link').href = `/signup?returnTo=${encodeURIComponent(target)}`;
+}
+
+form.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  showAlert(alertBox, '');
+  const email = form.email.value.trim();
+  const password = form.password.value;
+  if (!email || !password) {
+    showAlert(alertBox, 'Enter your email and your password.');
+    (email ? form.password : form.email).focus();
+    return;
+  }
+  try {
+    await busy(form, () => api('POST', '/api/session', { email, password }, { redirectOn401: false }));
+    location.assign(target);
+  } catch (error) {
+    // One message for an unknown email and a wrong password alike: no account enumeration.
+    if (error.status === 401) {
+      showAlert(alertBox, 'The email or password is wrong.');
+      form.password.value = '';
+      form.password.focus();
+    } else {
+      showProblem(form, alertBox, error);
+    }
+  }
+});

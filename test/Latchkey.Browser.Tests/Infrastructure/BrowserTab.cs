@@ -1,0 +1,83 @@
+using System.Collections.Concurrent;
+
+namespace Latchkey.Browser.Tests.Infrastructure;
+
+/// <summary>A browser context with one page, recording console errors and uncaught page errors.</summary>
+public sealed class BrowserTab : IAsyncDisposable
+{
+    private readonly ConcurrentQueue<string> _consoleErrors = new();
+
+    /// <summary>Wraps <paramref name="page"/> of <paramref name="context"/>.</summary>
+    public BrowserTab(IBrowserContext context, IPage page)
+    {
+        Context = context;
+        Page = page;
+        Track(page);
+    }
+
+    /// <summary>The context: one cookie jar, i.e. one device.</summary>
+    public IBrowserContext Context { get; }
+
+    /// <summary>The page.</summary>
+    public IPage Page { get; }
+
+    /// <summary>Console errors and uncaught exceptions seen so far, on every page of the context.</summary>
+    public IReadOnlyCollection<string> ConsoleErrors => _consoleErrors;
+
+    /// <summary>Console messages that report a Content-Security-Policy violation.</summary>
+    public IEnumerable<string> CspViolations => _consoleErrors.Where(m => m.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Opens another page in the same context (same cookies), tracked as well.</summary>
+    public async Task<IPage> NewPageAsync()
+    {
+        var page = await Context.NewPageAsync();
+        Track(page);
+        return page;
+    }
+
+    /// <summary>Signs in through the sign-in form and waits for the account page.</summary>
+    public async Task SignInAsync(string email, string password = Latchkey.Testing.TestData.Password)
+    {
+        await Page.GotoAsync("/signin");
+        await FillSignInAsync(Page, email, password);
+        await Page.WaitForURLAsync("**/account");
+        await Assertions.Expect(Page.Locator("#user-email")).ToHaveTextAsync(email);
+    }
+
+    /// <summary>Fills and submits the sign-in form on <paramref name="page"/>.</summary>
+    public static async Task FillSignInAsync(IPage page, string email, string password = Latchkey.Testing.TestData.Password)
+    {
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+    }
+
+    /// <summary>Waits until <paramref name="page"/> is at <paramref name="url"/>; on timeout, says where it is and what it shows.</summary>
+    public static async Task WaitForUrlAsync(IPage page, string url)
+    {
+        try
+        {
+            await page.WaitForURLAsync(url);
+        }
+        catch (TimeoutException e)
+        {
+            var alert = await page.Locator("[role=alert]:visible").AllTextContentsAsync();
+            throw new TimeoutException($"Still at {page.Url} instead of {url}; alerts: [{string.Join(" | ", alert)}]", e);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync() => await Context.DisposeAsync();
+
+    private void Track(IPage page)
+    {
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                _consoleErrors.Enqueue(message.Text);
+            }
+        };
+        page.PageError += (_, error) => _consoleErrors.Enqueue("page error: " + error);
+    }
+}
