@@ -11,6 +11,9 @@ namespace Latchkey.Stores.Redis;
 /// </summary>
 public sealed class RedisSessionStore : ISessionStore, IStoreAvailability
 {
+    /// <summary>The longest user agent kept with a session in Redis.</summary>
+    public const int MaxUserAgentLength = 120;
+
     private static readonly byte[] SessionPrefix = "lk:s:"u8.ToArray();
     private readonly RedisConnection _redis;
     private readonly TimeProvider _time;
@@ -29,6 +32,7 @@ public sealed class RedisSessionStore : ISessionStore, IStoreAvailability
     public Task CreateAsync(Session session, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
+        session = session with { UserAgent = TruncateUserAgent(session.UserAgent) };
         return _redis.RunAsync(async db =>
         {
             var transaction = db.CreateTransaction();
@@ -172,6 +176,11 @@ public sealed class RedisSessionStore : ISessionStore, IStoreAvailability
 
         return sessions;
     }
+
+    // The user agent is kept to its first 120 characters here (the browser, version and platform are at its
+    // start), so that every session record stays within 300 bytes of Redis memory.
+    private static string? TruncateUserAgent(string? userAgent) =>
+        userAgent is { Length: > MaxUserAgentLength } ? userAgent[..MaxUserAgentLength] : userAgent;
 
     private TimeSpan Ttl(DateTimeOffset expiresAt)
     {
