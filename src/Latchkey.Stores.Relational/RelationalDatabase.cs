@@ -70,9 +70,17 @@ public abstract class RelationalDatabase : IDisposable
 
             await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await PrepareAsync(connection, cancellationToken).ConfigureAwait(false);
-            await using (var create = connection.Command("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"))
+            // Under the migration lock too: PostgreSQL's CREATE TABLE IF NOT EXISTS is not safe when several
+            // nodes run it at the same moment.
+            await using (var transaction = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false))
             {
-                await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await LockForMigrationAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+                await using (var create = transaction.Command("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"))
+                {
+                    await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
 
             foreach (var migration in Migrations)

@@ -81,7 +81,7 @@ public sealed class PasswordHashingCapacityTests
     }
 
     [Fact]
-    public async Task Register_FloodBeyondBoundWithRealHashing_RefusesSomeWith503AndNoneFail()
+    public async Task Register_FloodBeyondBoundWithRealHashing_AnswersOnly201Or503AndNoneFail()
     {
         var options = new TestServerOptions { FastPasswordHashing = false };
         options.Settings["Latchkey:Passwords:MaxConcurrency"] = "1";
@@ -103,7 +103,8 @@ public sealed class PasswordHashingCapacityTests
                 await AssertBusyAsync(response);
             }
 
-            Assert.Contains(responses, r => r.StatusCode == HttpStatusCode.ServiceUnavailable);
+            // How many are refused depends on scheduling; that the bound refuses at all is shown
+            // deterministically above, with the only slot held.
             Assert.Contains(responses, r => r.StatusCode == HttpStatusCode.Created);
             Assert.Equal(responses.Count(r => r.StatusCode == HttpStatusCode.Created), new LatchkeyDatabase(server.DataDirectory).CountAccounts());
             for (var i = 0; i < emails.Length; i++)
