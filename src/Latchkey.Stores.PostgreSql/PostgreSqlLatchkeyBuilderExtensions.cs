@@ -5,8 +5,8 @@ using Latchkey.Sessions;
 using Latchkey.Storage;
 using Latchkey.Stores.PostgreSql;
 using Latchkey.Tokens;
+using Latchkey.Stores.Relational;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -34,15 +34,7 @@ public static class PostgreSqlLatchkeyBuilderExtensions
         services.Replace(ServiceDescriptor.Singleton<IRevocationStore, PostgreSqlRevocationStore>());
         services.Replace(ServiceDescriptor.Singleton<IRevocationBroadcaster, PostgreSqlRevocationBroadcaster>());
         services.AddSingleton<IStoreHealth, PostgreSqlStoreHealth>();
-        services.AddHostedService<PostgreSqlInitializer>();
+        services.AddHostedService<DatabaseInitializer<PostgreSqlDatabase>>();
         return builder;
-    }
-
-    // Migrates before the server takes requests, so that an unreachable database fails the start.
-    private sealed class PostgreSqlInitializer(PostgreSqlDatabase database) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken) => database.InitializeAsync(cancellationToken);
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -6,8 +6,8 @@ using Latchkey.Sessions;
 using Latchkey.Storage;
 using Latchkey.Tokens;
 using Latchkey.Stores.Sqlite;
+using Latchkey.Stores.Relational;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -35,15 +35,7 @@ public static class SqliteLatchkeyBuilderExtensions
         services.Replace(ServiceDescriptor.Singleton<IRefreshTokenStore, SqliteRefreshTokenStore>());
         services.Replace(ServiceDescriptor.Singleton<IRevocationStore, SqliteRevocationStore>());
         services.AddSingleton<IStoreHealth, SqliteStoreHealth>();
-        services.AddHostedService<SqliteInitializer>();
+        services.AddHostedService<DatabaseInitializer<SqliteDatabase>>();
         return builder;
-    }
-
-    // Migrates before the server takes requests, so that a broken database fails the start.
-    private sealed class SqliteInitializer(SqliteDatabase database) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken) => database.InitializeAsync(cancellationToken);
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

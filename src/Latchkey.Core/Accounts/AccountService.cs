@@ -68,8 +68,7 @@ public sealed class AccountService
         }
 
         var hash = await _gate.RunAsync(() => _hasher.Hash(password!), cancellationToken).ConfigureAwait(false);
-        var now = _time.GetUtcNow();
-        now = DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds());
+        var now = Storage.StoredTime.Truncate(_time.GetUtcNow());
         var account = new Account(Guid.CreateVersion7(now).ToString(), trimmed, normalized, hash, now, now);
         if (!await _store.TryCreateAsync(account, cancellationToken).ConfigureAwait(false))
         {

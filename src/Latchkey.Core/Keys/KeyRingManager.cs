@@ -1,5 +1,6 @@
 using Latchkey.Diagnostics;
 using Latchkey.Security;
+using Latchkey.Storage;
 using Latchkey.Tokens;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -120,7 +121,7 @@ public sealed class KeyRingManager : IDisposable
         var privateKey = material.ExportPrivateKey();
         try
         {
-            return new StoredSigningKey(kid, sequence, algorithm, Truncate(now), Truncate(activatesAt), _protector.Protect(kid, privateKey));
+            return new StoredSigningKey(kid, sequence, algorithm, StoredTime.Truncate(now), StoredTime.Truncate(activatesAt), _protector.Protect(kid, privateKey));
         }
         finally
         {
@@ -192,6 +193,4 @@ public sealed class KeyRingManager : IDisposable
 
         _loaded.Clear();
     }
-
-    private static DateTimeOffset Truncate(DateTimeOffset value) => DateTimeOffset.FromUnixTimeMilliseconds(value.ToUnixTimeMilliseconds());
 }

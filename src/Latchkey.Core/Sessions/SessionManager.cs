@@ -43,7 +43,7 @@ public sealed class SessionManager
     {
         ArgumentNullException.ThrowIfNull(userId);
         var options = _options.Value;
-        var now = Truncate(_time.GetUtcNow());
+        var now = StoredTime.Truncate(_time.GetUtcNow());
         var rawId = RandomTokens.Create(IdBytes);
         var absolute = now + options.AbsoluteTimeout;
         var session = new Session(
@@ -112,7 +112,7 @@ public sealed class SessionManager
         var options = _options.Value;
         if (recordActivity && now - session.LastSeenAt >= options.TouchInterval)
         {
-            var seen = Truncate(now);
+            var seen = StoredTime.Truncate(now);
             var idle = Min(seen + options.IdleTimeout, session.AbsoluteExpiresAt);
             if (!await _store.TouchAsync(idHash, seen, idle, cancellationToken).ConfigureAwait(false))
             {
@@ -215,10 +215,6 @@ public sealed class SessionManager
 
         return true;
     }
-
-    // Stores keep millisecond precision; truncating here keeps what is returned equal to what is stored.
-    private static DateTimeOffset Truncate(DateTimeOffset value) =>
-        DateTimeOffset.FromUnixTimeMilliseconds(value.ToUnixTimeMilliseconds());
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 

@@ -4,6 +4,7 @@ using System.Text;
 using Latchkey.Diagnostics;
 using Latchkey.Revocation;
 using Latchkey.Security;
+using Latchkey.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -48,9 +49,9 @@ public sealed class RefreshTokenService
     {
         var options = _options.Value;
         var now = _time.GetUtcNow();
-        var family = new RefreshTokenFamily(RandomTokens.Create(16), userId, clientId, scope, Truncate(now), Truncate(now + options.RefreshTokenAbsoluteLifetime));
+        var family = new RefreshTokenFamily(RandomTokens.Create(16), userId, clientId, scope, StoredTime.Truncate(now), StoredTime.Truncate(now + options.RefreshTokenAbsoluteLifetime));
         var token = Prefix + RandomTokens.Create(32);
-        await _store.CreateFamilyAsync(family, SecretHash.Compute(token), Min(Truncate(now + options.RefreshTokenLifetime), family.ExpiresAt), cancellationToken).ConfigureAwait(false);
+        await _store.CreateFamilyAsync(family, SecretHash.Compute(token), Min(StoredTime.Truncate(now + options.RefreshTokenLifetime), family.ExpiresAt), cancellationToken).ConfigureAwait(false);
         return (token, family);
     }
 
@@ -67,7 +68,7 @@ public sealed class RefreshTokenService
         var now = _time.GetUtcNow();
         var successor = Successor(token!);
         var result = await _store.RotateAsync(
-            SecretHash.Compute(token!), SecretHash.Compute(successor), Truncate(now), Truncate(now + options.RefreshTokenLifetime),
+            SecretHash.Compute(token!), SecretHash.Compute(successor), StoredTime.Truncate(now), StoredTime.Truncate(now + options.RefreshTokenLifetime),
             options.RefreshReuseGracePeriod, cancellationToken).ConfigureAwait(false);
         switch (result.Status)
         {
@@ -147,8 +148,6 @@ public sealed class RefreshTokenService
         HMACSHA256.HashData(_successorKey, Encoding.ASCII.GetBytes(token), mac);
         return Prefix + Base64Url.EncodeToString(mac);
     }
-
-    private static DateTimeOffset Truncate(DateTimeOffset value) => DateTimeOffset.FromUnixTimeMilliseconds(value.ToUnixTimeMilliseconds());
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 }
