@@ -1,11 +1,12 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using Latchkey.Server.Tests.Infrastructure;
 using Latchkey.Testing;
 
 namespace Latchkey.Server.Tests.Security.Asvs;
 
 /// <summary>ASVS 5.0 V6 (authentication): password handling attacks not shown elsewhere.</summary>
-public sealed class V6AuthenticationTests(SharedServerFixture fixture) : IClassFixture<SharedServerFixture>
+public sealed partial class V6AuthenticationTests(SharedServerFixture fixture) : IClassFixture<SharedServerFixture>
 {
     private readonly LatchkeyTestServer _server = fixture.Server;
 
@@ -66,4 +67,26 @@ public sealed class V6AuthenticationTests(SharedServerFixture fixture) : IClassF
         await ProblemAssert.IsAsync(lower, HttpStatusCode.Unauthorized, "invalid_credentials");
         await ProblemAssert.IsAsync(upper, HttpStatusCode.Unauthorized, "invalid_credentials");
     }
+
+    // 6.2.6, 6.2.7: password fields are masked, say what they hold for password managers, and nothing
+    // in the pages or their scripts blocks pasting.
+    [Theory]
+    [InlineData("signin", "signin.js")]
+    [InlineData("signup", "signup.js")]
+    [InlineData("account", "account.js")]
+    public async Task Page_PasswordFields_AreMaskedAndOpenToPasswordManagers(string page, string script)
+    {
+        using var client = _server.CreateClient();
+
+        var html = await client.Http.GetStringAsync(page);
+        var js = await client.Http.GetStringAsync("assets/" + script) + await client.Http.GetStringAsync("assets/latchkey.js");
+
+        var fields = PasswordInput().Matches(html);
+        Assert.NotEmpty(fields);
+        Assert.All(fields, f => Assert.Matches("autocomplete=\"(current|new)-password\"", f.Value));
+        Assert.DoesNotContain("paste", html + js, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [GeneratedRegex("<input[^>]*type=\"password\"[^>]*>")]
+    private static partial Regex PasswordInput();
 }
