@@ -42,9 +42,9 @@ internal sealed class LatchkeyOptionsValidator :
             }
         }
 
-        if (options.MaxRequestBodyBytes is < 1024 or > 1024 * 1024)
+        if (options.MaxRequestBodyBytes is < 1024 or > 64 * 1024)
         {
-            failures.Add("Latchkey:MaxRequestBodyBytes must be between 1024 and 1048576.");
+            failures.Add("Latchkey:MaxRequestBodyBytes must be between 1024 and 65536.");
         }
 
         var clientIds = new HashSet<string>(StringComparer.Ordinal);

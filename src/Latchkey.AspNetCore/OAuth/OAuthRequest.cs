@@ -2,7 +2,7 @@ using System.Text;
 using Latchkey.Clients;
 using Latchkey.Tokens;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
@@ -14,6 +14,8 @@ namespace Latchkey.AspNetCore.OAuth;
 /// </summary>
 internal sealed class OAuthRequest
 {
+    private const int MaxParameters = 32;
+    private const int MaxKeyLength = 64;
     private readonly IFormCollection _form;
 
     private OAuthRequest(IFormCollection form, string? clientId, string? clientSecret, bool usedBasic)
@@ -51,10 +53,18 @@ internal sealed class OAuthRequest
             return (null, OAuthResponses.Error(OAuthErrors.InvalidRequest, "The request body is too large."));
         }
 
-        IFormCollection form;
+        FormCollection form;
         try
         {
-            form = await request.ReadFormAsync(new FormOptions { ValueCountLimit = 32, KeyLengthLimit = 64, ValueLengthLimit = maxBytes, BufferBody = false }, context.RequestAborted);
+            // FormReader, unlike HttpRequest.ReadFormAsync, decodes %00 like any other escape, so a token
+            // value holding a NUL is one more unknown token (RFC 7009: revoke still answers 200).
+            using var reader = new FormReader(request.Body, Encoding.UTF8)
+            {
+                ValueCountLimit = MaxParameters,
+                KeyLengthLimit = MaxKeyLength,
+                ValueLengthLimit = maxBytes,
+            };
+            form = new FormCollection(await reader.ReadFormAsync(context.RequestAborted));
         }
         catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException or IOException)
         {
