@@ -105,19 +105,24 @@ internal sealed class OAuthRequest
         return (new OAuthRequest(form, clientId, clientSecret, usedBasic), null);
     }
 
-    /// <summary>Authenticates the client, if the request carries credentials.</summary>
-    /// <returns>The client; null with no error when no credentials were given; an error when they are wrong.</returns>
-    public (RegisteredClient? Client, IResult? Error) AuthenticateClient(ClientRegistry clients)
+    /// <summary>Authenticates the client, if the request carries credentials; wrong ones are throttled like wrong passwords.</summary>
+    /// <returns>The client; null with no error when no credentials were given; an error when they are wrong or throttled.</returns>
+    public async Task<(RegisteredClient? Client, IResult? Error)> AuthenticateClientAsync(ClientAuthenticator clients, HttpContext context)
     {
         if (ClientSecret is null)
         {
             return (null, null);
         }
 
-        var client = clients.Authenticate(ClientId, ClientSecret);
-        return client is null
+        var result = await clients.AuthenticateAsync(ClientId, ClientSecret, context.Connection.RemoteIpAddress, context.RequestAborted);
+        if (result.IsThrottled)
+        {
+            return (null, OAuthResponses.Error(OAuthErrors.SlowDown, "Too many failed client authentications; wait before trying again.", result.RetryAfter));
+        }
+
+        return result.Client is null
             ? (null, OAuthResponses.Error(OAuthErrors.InvalidClient, "Client authentication failed.", basicChallenge: UsedBasic))
-            : (client, null);
+            : (result.Client, null);
     }
 
     // RFC 6749 §2.3.1: id and secret are form-urlencoded before being joined and base64-encoded.

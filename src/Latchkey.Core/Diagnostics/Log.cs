@@ -14,8 +14,8 @@ internal static partial class Log
     [LoggerMessage(1003, LogLevel.Warning, "Login failed from {ClientIp}", EventName = "LoginFailed")]
     public static partial void LoginFailed(ILogger logger, string? clientIp);
 
-    [LoggerMessage(1004, LogLevel.Warning, "Login throttled from {ClientIp}; retry after {RetryAfterSeconds} s", EventName = "LoginThrottled")]
-    public static partial void LoginThrottled(ILogger logger, string? clientIp, int retryAfterSeconds);
+    [LoggerMessage(1004, LogLevel.Warning, "Credential attempt throttled by its {KeyKind} counter from {ClientIp}; retry after {RetryAfterSeconds} s", EventName = "ThrottledAttempt")]
+    public static partial void ThrottledAttempt(ILogger logger, Throttling.ThrottleKeyKind keyKind, string? clientIp, int retryAfterSeconds);
 
     [LoggerMessage(1005, LogLevel.Information, "Password hash of account {UserId} upgraded to the configured parameters", EventName = "PasswordRehashed")]
     public static partial void PasswordRehashed(ILogger logger, string userId);
