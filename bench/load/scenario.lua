@@ -7,8 +7,7 @@
 --                                   LOAD_PASSWORD: each request logs the next one in (JSON body)
 --   LOAD_REFRESH                    a file of refresh tokens, one per thread (run with -c equal to -t,
 --                                   so that each thread has one connection): each request spends the
---                                   thread's token and keeps the one the answer carries; the last ones
---                                   are written back to the file for the next run
+--                                   thread's token and keeps the one the answer carries
 -- Every run prints "statuses: <code>=<count> ..." so that refusals cannot pass for throughput.
 
 local threads = {}
@@ -83,11 +82,4 @@ function done(summary, latency, requests)
   for code, count in pairs(total) do parts[#parts + 1] = code .. "=" .. count end
   table.sort(parts)
   io.write("statuses: " .. table.concat(parts, " ") .. "\n")
-
-  local file = os.getenv("LOAD_REFRESH")
-  if file then
-    local out = io.open(file, "w")
-    for _, thread in ipairs(threads) do out:write(thread:get("refresh") .. "\n") end
-    out:close()
-  end
 end
