@@ -56,6 +56,7 @@ public static class LatchkeyServiceCollectionExtensions
         services.TryAddSingleton<CredentialThrottle>();
         services.TryAddSingleton<SessionCache>();
         services.TryAddSingleton<SessionManager>();
+        services.TryAddSingleton<AccountEmailCache>();
         services.TryAddSingleton<AccountService>();
         services.TryAddSingleton<UserSignOutService>();
         services.TryAddSingleton<OriginPolicy>();

@@ -20,12 +20,13 @@ internal static class MeEndpoints
             return TypedResults.Json(new MeResponse(client.Token.Subject, null, method), LatchkeyJsonContext.Default.MeResponse);
         }
 
-        var account = await accounts.FindByIdAsync(context.GetSubject()!, context.RequestAborted);
-        if (account is null)
+        var subject = context.GetSubject()!;
+        var email = await accounts.FindEmailAsync(subject, context.RequestAborted);
+        if (email is null)
         {
             return LatchkeyProblems.Result(LatchkeyErrors.Unauthenticated);
         }
 
-        return TypedResults.Json(new MeResponse(account.Id, account.Email, method), LatchkeyJsonContext.Default.MeResponse);
+        return TypedResults.Json(new MeResponse(subject, email, method), LatchkeyJsonContext.Default.MeResponse);
     }
 }

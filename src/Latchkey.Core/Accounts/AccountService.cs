@@ -16,6 +16,7 @@ public sealed class AccountService
     private readonly PasswordHashingGate _gate;
     private readonly CredentialThrottle _throttle;
     private readonly UserSignOutService _signOut;
+    private readonly AccountEmailCache _emails;
     private readonly TimeProvider _time;
     private readonly ILogger<AccountService> _logger;
     private readonly Lazy<string> _dummyHash;
@@ -27,6 +28,7 @@ public sealed class AccountService
         PasswordHashingGate gate,
         CredentialThrottle throttle,
         UserSignOutService signOut,
+        AccountEmailCache emails,
         TimeProvider time,
         IOptions<PasswordHashingOptions> hashing,
         ILogger<AccountService> logger)
@@ -36,6 +38,7 @@ public sealed class AccountService
         _gate = gate;
         _throttle = throttle;
         _signOut = signOut;
+        _emails = emails;
         _time = time;
         _logger = logger;
 
@@ -133,6 +136,27 @@ public sealed class AccountService
     /// <summary>Finds an account by id.</summary>
     public Task<Account?> FindByIdAsync(string userId, CancellationToken cancellationToken) =>
         _store.FindByIdAsync(userId, cancellationToken);
+
+    /// <summary>
+    /// The email of an account, or <see langword="null"/> when there is no such account; served from
+    /// memory when the account was read recently (<see cref="AccountEmailCache"/>).
+    /// </summary>
+    public async ValueTask<string?> FindEmailAsync(string userId, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        if (_emails.TryGet(userId, now, out var email))
+        {
+            return email;
+        }
+
+        var account = await _store.FindByIdAsync(userId, cancellationToken).ConfigureAwait(false);
+        if (account is not null)
+        {
+            _emails.Set(account.Id, account.Email, now);
+        }
+
+        return account?.Email;
+    }
 
     private async Task<RegistrationResult> CreateAsync(string trimmed, string normalized, string password, CancellationToken cancellationToken)
     {

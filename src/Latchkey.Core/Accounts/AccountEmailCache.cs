@@ -1,0 +1,63 @@
+using System.Collections.Concurrent;
+using Latchkey.Sessions;
+using Microsoft.Extensions.Options;
+
+namespace Latchkey.Accounts;
+
+/// <summary>
+/// Account emails by account id, in memory, so that <c>GET /api/me</c> costs no store round trip. An
+/// account's email never changes, so the only staleness is an account deleted in the store behind the
+/// server's back, and <see cref="SessionOptions.CacheMaxAge"/> bounds it as it bounds cached sessions.
+/// Only emails are kept: nothing that a credential check or a token decision reads.
+/// </summary>
+public sealed class AccountEmailCache
+{
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly IOptions<SessionOptions> _options;
+
+    /// <summary>Creates the cache; its age and size limits are the session cache's.</summary>
+    public AccountEmailCache(IOptions<SessionOptions> options) => _options = options;
+
+    /// <summary>The cached email of <paramref name="accountId"/>, if any and not older than the maximum age.</summary>
+    public bool TryGet(string accountId, DateTimeOffset now, out string? email)
+    {
+        if (_entries.TryGetValue(accountId, out var entry) && now - entry.CachedAt < _options.Value.CacheMaxAge)
+        {
+            email = entry.Email;
+            return true;
+        }
+
+        email = null;
+        return false;
+    }
+
+    /// <summary>Caches the email of an account as read at <paramref name="now"/>.</summary>
+    public void Set(string accountId, string email, DateTimeOffset now)
+    {
+        var options = _options.Value;
+        if (options.CacheMaxAge <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        if (_entries.Count >= options.CacheMaxEntries && !_entries.ContainsKey(accountId))
+        {
+            foreach (var pair in _entries)
+            {
+                if (now - pair.Value.CachedAt >= options.CacheMaxAge)
+                {
+                    _entries.TryRemove(pair);
+                }
+            }
+
+            if (_entries.Count >= options.CacheMaxEntries)
+            {
+                return;
+            }
+        }
+
+        _entries[accountId] = new Entry(email, now);
+    }
+
+    private sealed record Entry(string Email, DateTimeOffset CachedAt);
+}
