@@ -9,7 +9,7 @@ public static class LatchkeyApplicationBuilderExtensions
 {
     /// <summary>
     /// Adds, in order: problem details for exceptions and empty error responses, <c>Cache-Control:
-    /// no-store</c> on the API, the origin check for unsafe API requests, authentication and authorization.
+    /// no-store</c> on the API, <c>Strict-Transport-Security</c> over HTTPS, the origin check for unsafe API requests, authentication and authorization.
     /// </summary>
     public static IApplicationBuilder UseLatchkey(this IApplicationBuilder app)
     {
@@ -18,19 +18,36 @@ public static class LatchkeyApplicationBuilderExtensions
         app.UseStatusCodePages(context => LatchkeyProblems.Write(context.HttpContext, LatchkeyProblems.CodeForStatus(context.HttpContext.Response.StatusCode)));
         app.Use(static (context, next) =>
         {
-            // API answers carry credentials (cookies, CSRF tokens) or personal data: never cache them.
-            if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
-            {
-                context.Response.Headers.CacheControl = "no-store";
-                context.Response.Headers.Pragma = "no-cache";
-            }
-
-            context.Response.Headers.XContentTypeOptions = "nosniff";
+            // Set as the answer starts, so that an answer the exception handler rewrites (it clears the
+            // headers) still carries them.
+            context.Response.OnStarting(static state => AddSecurityHeaders((HttpContext)state), context);
             return next(context);
         });
         app.UseMiddleware<OriginCheckMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
         return app;
+    }
+
+    private static Task AddSecurityHeaders(HttpContext context)
+    {
+        var headers = context.Response.Headers;
+
+        // API answers carry credentials (cookies, CSRF tokens) or personal data: never cache them.
+        if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+        {
+            headers.CacheControl = "no-store";
+            headers.Pragma = "no-cache";
+        }
+
+        // HSTS only over HTTPS (RFC 6797 §7.2: never over plain HTTP). Unlike UseHsts, loopback hosts get
+        // it too. No includeSubDomains: sibling hosts are not this server's to pin.
+        if (context.Request.IsHttps)
+        {
+            headers.StrictTransportSecurity = "max-age=31536000";
+        }
+
+        headers.XContentTypeOptions = "nosniff";
+        return Task.CompletedTask;
     }
 }

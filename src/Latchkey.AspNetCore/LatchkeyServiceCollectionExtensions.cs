@@ -4,6 +4,7 @@ using Latchkey.AspNetCore;
 using Latchkey.AspNetCore.Authentication;
 using Latchkey.AspNetCore.Csrf;
 using Latchkey.AspNetCore.Hosting;
+using Latchkey.Diagnostics;
 using Latchkey.Passwords;
 using Latchkey.Sessions;
 using Latchkey.Throttling;
@@ -48,6 +49,7 @@ public static class LatchkeyServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IPasswordHasher, Argon2idPasswordHasher>();
         services.TryAddSingleton<PasswordHashingGate>();
+        services.TryAddSingleton<SecurityAudit>();
         services.TryAddSingleton<ILoginThrottle, InMemoryLoginThrottle>();
         services.TryAddSingleton<SessionCache>();
         services.TryAddSingleton<SessionManager>();

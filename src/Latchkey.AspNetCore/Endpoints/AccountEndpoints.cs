@@ -25,7 +25,7 @@ internal static class AccountEndpoints
             return problem;
         }
 
-        var result = await accounts.RegisterAsync(body!.Email, body.Password, context.RequestAborted);
+        var result = await accounts.RegisterAsync(body!.Email, body.Password, context.GetRequestOrigin(), context.RequestAborted);
         return result.Status switch
         {
             RegistrationStatus.Created => TypedResults.Json(
@@ -44,7 +44,7 @@ internal static class AccountEndpoints
         }
 
         var userId = context.GetSubject()!;
-        var result = await accounts.ChangePasswordAsync(userId, body!.CurrentPassword, body.NewPassword, context.GetCookieSession(), context.RequestAborted);
+        var result = await accounts.ChangePasswordAsync(userId, body!.CurrentPassword, body.NewPassword, context.GetCookieSession(), context.GetRequestOrigin(), context.RequestAborted);
         return result.Status switch
         {
             PasswordChangeStatus.Changed => TypedResults.NoContent(),

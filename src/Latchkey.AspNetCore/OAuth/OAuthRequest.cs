@@ -1,5 +1,6 @@
 using System.Text;
 using Latchkey.Clients;
+using Latchkey.Security;
 using Latchkey.Tokens;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -97,14 +98,14 @@ internal sealed class OAuthRequest
 
     /// <summary>Authenticates the client, if the request carries credentials.</summary>
     /// <returns>The client; null with no error when no credentials were given; an error when they are wrong.</returns>
-    public (RegisteredClient? Client, IResult? Error) AuthenticateClient(ClientRegistry clients)
+    public (RegisteredClient? Client, IResult? Error) AuthenticateClient(ClientRegistry clients, RequestOrigin origin)
     {
         if (ClientSecret is null)
         {
             return (null, null);
         }
 
-        var client = clients.Authenticate(ClientId, ClientSecret);
+        var client = clients.Authenticate(ClientId, ClientSecret, origin);
         return client is null
             ? (null, OAuthResponses.Error(OAuthErrors.InvalidClient, "Client authentication failed.", basicChallenge: UsedBasic))
             : (client, null);

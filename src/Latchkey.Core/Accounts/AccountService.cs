@@ -1,6 +1,7 @@
 using System.Net;
 using Latchkey.Diagnostics;
 using Latchkey.Passwords;
+using Latchkey.Security;
 using Latchkey.Sessions;
 using Latchkey.Throttling;
 using Microsoft.Extensions.Logging;
@@ -18,6 +19,7 @@ public sealed class AccountService
     private readonly UserSignOutService _signOut;
     private readonly TimeProvider _time;
     private readonly ILogger<AccountService> _logger;
+    private readonly SecurityAudit _audit;
     private readonly Lazy<string> _dummyHash;
 
     /// <summary>Creates the service.</summary>
@@ -29,6 +31,7 @@ public sealed class AccountService
         UserSignOutService signOut,
         TimeProvider time,
         IOptions<PasswordHashingOptions> hashing,
+        SecurityAudit audit,
         ILogger<AccountService> logger)
     {
         _store = store;
@@ -38,6 +41,7 @@ public sealed class AccountService
         _signOut = signOut;
         _time = time;
         _logger = logger;
+        _audit = audit;
 
         if (hashing.Value is { MemorySizeKiB: < 19456 } or { Iterations: < 2 })
         {
@@ -49,7 +53,7 @@ public sealed class AccountService
     }
 
     /// <summary>Creates an account.</summary>
-    public async Task<RegistrationResult> RegisterAsync(string? email, string? password, CancellationToken cancellationToken)
+    public async Task<RegistrationResult> RegisterAsync(string? email, string? password, RequestOrigin origin, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         errors.AddIfPresent("email", EmailAddress.Validate(email, out var trimmed));
@@ -75,7 +79,7 @@ public sealed class AccountService
             return new RegistrationResult(RegistrationStatus.EmailTaken, null, null);
         }
 
-        Log.AccountCreated(_logger, account.Id);
+        _audit.AccountCreated(account.Id, origin.ClientIp);
         return new RegistrationResult(RegistrationStatus.Created, account, null);
     }
 
@@ -88,12 +92,12 @@ public sealed class AccountService
         var trimmed = email?.Trim() ?? string.Empty;
         var normalized = trimmed.Length is > 0 and <= EmailAddress.MaxLength ? EmailAddress.Normalize(trimmed) : string.Empty;
         var keys = ThrottleKeys.For(normalized, clientAddress);
-        var clientIp = clientAddress?.ToString();
+        var clientIp = new RequestOrigin(clientAddress, null).ClientIp;
 
         var wait = await _throttle.GetRetryAfterAsync(keys, cancellationToken).ConfigureAwait(false);
         if (wait is { } retryAfter)
         {
-            Log.LoginThrottled(_logger, clientIp, (int)Math.Ceiling(retryAfter.TotalSeconds));
+            _audit.LoginThrottled(clientIp, (int)Math.Ceiling(retryAfter.TotalSeconds));
             return new SignInResult(SignInStatus.Throttled, null, retryAfter);
         }
 
@@ -106,7 +110,7 @@ public sealed class AccountService
         if (account is null || !passwordOk || result == PasswordVerificationResult.Failed)
         {
             await _throttle.RecordFailureAsync(keys, cancellationToken).ConfigureAwait(false);
-            Log.LoginFailed(_logger, clientIp);
+            _audit.LoginFailed(account is null ? SecurityAudit.LoginFailure.UnknownAccount : SecurityAudit.LoginFailure.WrongPassword, account?.Id, clientIp);
             return new SignInResult(SignInStatus.InvalidCredentials, null, TimeSpan.Zero);
         }
 
@@ -116,7 +120,7 @@ public sealed class AccountService
             await RehashAsync(account, password!, cancellationToken).ConfigureAwait(false);
         }
 
-        Log.LoginSucceeded(_logger, account.Id, clientIp);
+        _audit.LoginSucceeded(account.Id, clientIp);
         return new SignInResult(SignInStatus.Succeeded, account, TimeSpan.Zero);
     }
 
@@ -126,7 +130,7 @@ public sealed class AccountService
     /// every access token issued before the change.
     /// </summary>
     public async Task<PasswordChangeResult> ChangePasswordAsync(
-        string userId, string? currentPassword, string? newPassword, Session? currentSession, CancellationToken cancellationToken)
+        string userId, string? currentPassword, string? newPassword, Session? currentSession, RequestOrigin origin, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         if (string.IsNullOrEmpty(currentPassword))
@@ -151,7 +155,7 @@ public sealed class AccountService
             : await _gate.RunAsync(() => _hasher.Verify(account.PasswordHash, currentPassword), cancellationToken).ConfigureAwait(false);
         if (check == PasswordVerificationResult.Failed)
         {
-            Log.PasswordChangeRefused(_logger, userId);
+            _audit.PasswordChangeRefused(userId, origin.ClientIp);
             return new PasswordChangeResult(PasswordChangeStatus.InvalidCurrentPassword, null);
         }
 
@@ -162,8 +166,8 @@ public sealed class AccountService
             return new PasswordChangeResult(PasswordChangeStatus.InvalidCurrentPassword, null);
         }
 
-        await _signOut.SignOutEverywhereAsync(userId, currentSession, cancellationToken).ConfigureAwait(false);
-        Log.PasswordChanged(_logger, userId);
+        _audit.PasswordChanged(userId, origin.ClientIp);
+        await _signOut.SignOutEverywhereAsync(userId, currentSession, origin, cancellationToken).ConfigureAwait(false);
         return new PasswordChangeResult(PasswordChangeStatus.Changed, null);
     }
 

@@ -1,0 +1,20 @@
+using Microsoft.Extensions.Logging;
+
+namespace Latchkey.Testing;
+
+/// <summary>One log event as a <see cref="LogCapture"/> kept it.</summary>
+/// <param name="Category">The logger's category.</param>
+/// <param name="Level">The level.</param>
+/// <param name="EventId">The event id and name.</param>
+/// <param name="Message">The formatted message.</param>
+/// <param name="Fields">Every structured value of the event, formatted with the invariant culture.</param>
+/// <param name="Text">
+/// Everything the event carried as one text: the message, each field, the active scopes' values and the
+/// exception with its stack; what a log sink could have written.
+/// </param>
+public sealed record CapturedLogEntry(
+    string Category, LogLevel Level, EventId EventId, string Message, IReadOnlyDictionary<string, string?> Fields, string Text)
+{
+    /// <summary>A field's value, or null.</summary>
+    public string? this[string field] => Fields.TryGetValue(field, out var value) ? value : null;
+}
