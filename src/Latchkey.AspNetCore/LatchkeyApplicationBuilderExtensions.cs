@@ -9,7 +9,7 @@ public static class LatchkeyApplicationBuilderExtensions
 {
     /// <summary>
     /// Adds, in order: problem details for exceptions and empty error responses, <c>Cache-Control:
-    /// no-store</c> on the API, <c>Strict-Transport-Security</c> over HTTPS, the origin check for unsafe API requests, authentication and authorization.
+    /// no-store</c> on the API and OAuth endpoints, <c>Strict-Transport-Security</c> over HTTPS, the origin check for unsafe API requests, authentication and authorization.
     /// </summary>
     public static IApplicationBuilder UseLatchkey(this IApplicationBuilder app)
     {
@@ -33,8 +33,10 @@ public static class LatchkeyApplicationBuilderExtensions
     {
         var headers = context.Response.Headers;
 
-        // API answers carry credentials (cookies, CSRF tokens) or personal data: never cache them.
-        if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+        // API and OAuth answers carry credentials (cookies, CSRF tokens, tokens) or personal data: never
+        // cache them, framework errors (405, 413) included. Pragma for HTTP/1.0 caches (RFC 6749 §5.1).
+        var path = context.Request.Path;
+        if (path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/oauth", StringComparison.OrdinalIgnoreCase))
         {
             headers.CacheControl = "no-store";
             headers.Pragma = "no-cache";

@@ -64,13 +64,14 @@ public sealed class LogCapture(Action<string, LogLevel, string>? sink = null) : 
                 }
             }
 
-            capture._scopes?.ForEachScope((scope, sb) => sb.Append(" scope=").Append(Format(scope)), text);
             if (exception is not null)
             {
                 text.Append(' ').Append(exception);
             }
 
-            var entry = new CapturedLogEntry(category, logLevel, eventId, message, fields, text.ToString());
+            var scopes = new StringBuilder();
+            capture._scopes?.ForEachScope((scope, sb) => sb.Append(Format(scope)).Append(' '), scopes);
+            var entry = new CapturedLogEntry(category, logLevel, eventId, message, fields, text.ToString(), scopes.ToString());
             capture._entries.Enqueue(entry);
             capture._sink?.Invoke(category, logLevel, entry.Text);
         }

@@ -16,6 +16,7 @@ internal sealed class SecretRecordingStartupFilter(SecretWatch secrets) : IStart
     {
         app.Use((context, nextMiddleware) =>
         {
+            secrets.AddRequestTarget(context.Request.Path + context.Request.QueryString);
             var headers = context.Request.Headers;
             foreach (var authorization in headers.Authorization)
             {

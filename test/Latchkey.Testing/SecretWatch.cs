@@ -4,7 +4,6 @@ using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace Latchkey.Testing;
@@ -21,6 +20,7 @@ public sealed class SecretWatch
 
     private static readonly string[] PasswordFields = ["password", "currentPassword", "newPassword"];
     private readonly ConcurrentDictionary<string, string> _kindByValue = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _requestTargets = new();
 
     /// <summary>How many distinct values are watched.</summary>
     public int Count => _kindByValue.Count;
@@ -122,31 +122,50 @@ public sealed class SecretWatch
             return;
         }
 
-        JsonObject? json;
+        // JsonDocument, not JsonNode: tests send duplicate properties and broken escapes on purpose.
         try
         {
-            json = JsonNode.Parse(body) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            return;
-        }
-
-        foreach (var (name, value) in json ?? [])
-        {
-            if (value is not JsonValue v || !v.TryGetValue<string>(out var text))
+            using var json = JsonDocument.Parse(body);
+            if (json.RootElement.ValueKind != JsonValueKind.Object)
             {
-                continue;
+                return;
             }
 
-            if (PasswordFields.Contains(name, StringComparer.OrdinalIgnoreCase))
+            foreach (var property in json.RootElement.EnumerateObject())
             {
-                Add("password", text);
+                if (property.Value.ValueKind != JsonValueKind.String)
+                {
+                    continue;
+                }
+
+                var text = property.Value.GetString();
+                if (PasswordFields.Contains(property.Name, StringComparer.OrdinalIgnoreCase))
+                {
+                    Add("password", text);
+                }
+                else if (property.Name is "access_token" or "refresh_token")
+                {
+                    AddToken(property.Name.Replace('_', ' '), text);
+                }
             }
-            else if (name is "access_token" or "refresh_token")
-            {
-                AddToken(name.Replace('_', ' '), text);
-            }
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            // Not JSON, or a string that is not valid UTF-16: the server refuses it without reading a password.
+        }
+    }
+
+    /// <summary>
+    /// Notes a request's target (path and query) as sent. A secret that a test itself puts in a URL is
+    /// written by ASP.NET Core's request logging (its events, and the request-path scope around every
+    /// event of the request) before any Latchkey code runs; such sightings are counted apart, while every
+    /// Latchkey event's own message, fields and exception are still checked for the same value.
+    /// </summary>
+    public void AddRequestTarget(string? target)
+    {
+        if (target is { Length: >= MinLength })
+        {
+            _requestTargets.Enqueue(target);
         }
     }
 
@@ -169,24 +188,29 @@ public sealed class SecretWatch
     /// <summary>Looks for every watched value in <paramref name="entries"/>.</summary>
     /// <returns>One finding per (kind of secret, event) pair; the secret values are not in it.</returns>
     public LogScanResult Scan(IReadOnlyCollection<CapturedLogEntry> entries) =>
-        Scan(entries.Select(e => (Describe(e), e.Text)), entries.Count);
+        Scan(
+            entries.SelectMany(e => (IEnumerable<(string, bool, string)>)[
+                (Describe(e), e.Category.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal), e.Text),
+                ($"the scopes of {Describe(e)}", true, e.Scopes)]),
+            entries.Count);
 
     /// <summary>Looks for every watched value in raw output lines (a server process's stdout and stderr).</summary>
     public LogScanResult Scan(string output, string source)
     {
         var lines = output.Split('\n');
-        return Scan(lines.Select(line => (source, line)), lines.Length);
+        return Scan(lines.Select(line => (source, false, line)), lines.Length);
     }
 
-    private LogScanResult Scan(IEnumerable<(string Where, string Text)> lines, int lineCount)
+    private LogScanResult Scan(IEnumerable<(string Where, bool RequestLogging, string Text)> lines, int lineCount)
     {
         var secrets = _kindByValue.Keys.ToArray();
         var findings = new SortedSet<string>(StringComparer.Ordinal);
+        var sentInUrls = 0;
         if (secrets.Length > 0)
         {
             // One multi-value search per line: fast enough for a class's whole log against thousands of secrets.
             var search = SearchValues.Create(secrets, StringComparison.Ordinal);
-            foreach (var (where, text) in lines)
+            foreach (var (where, requestLogging, text) in lines)
             {
                 var rest = text.AsSpan();
                 int at;
@@ -194,7 +218,16 @@ public sealed class SecretWatch
                 {
                     foreach (var secret in secrets)
                     {
-                        if (rest[at..].StartsWith(secret, StringComparison.Ordinal))
+                        if (!rest[at..].StartsWith(secret, StringComparison.Ordinal))
+                        {
+                            continue;
+                        }
+
+                        if (requestLogging && _requestTargets.Any(t => t.Contains(secret, StringComparison.Ordinal)))
+                        {
+                            sentInUrls++;
+                        }
+                        else
                         {
                             findings.Add($"{_kindByValue[secret]} in {where}");
                         }
@@ -205,7 +238,7 @@ public sealed class SecretWatch
             }
         }
 
-        return new LogScanResult(lineCount, secrets.Length, [.. findings]);
+        return new LogScanResult(lineCount, secrets.Length, [.. findings], sentInUrls);
     }
 
     private static string Describe(CapturedLogEntry entry) =>
