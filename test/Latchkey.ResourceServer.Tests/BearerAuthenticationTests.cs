@@ -138,7 +138,7 @@ public sealed class BearerAuthenticationTests(LatchkeyFixture fixture) : IClassF
 
         AssertInvalidToken(response);
         var refusal = Assert.Single(api.Logs.Entries, l => l.EventId.Name == "TokenRefused");
-        Assert.StartsWith("Bearer token refused: " + reason + " ", refusal.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Bearer token refused: " + reason + " ", refusal.Text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -200,7 +200,7 @@ public sealed class BearerAuthenticationTests(LatchkeyFixture fixture) : IClassF
         }
 
         var signature = token.Split('.')[2];
-        var lines = api.Logs.Entries.Select(l => l.Message).ToList();
+        var lines = api.Logs.Entries.Select(l => l.Text + l.Scopes).ToList();
         Assert.Contains(api.Logs.Entries, l => l.EventId.Name == "TokenRefused");
         Assert.DoesNotContain(lines, m => m.Contains(signature, StringComparison.Ordinal) || m.Contains(token.Split('.')[1], StringComparison.Ordinal));
     }
