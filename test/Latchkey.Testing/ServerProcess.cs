@@ -82,6 +82,9 @@ public sealed class ServerProcess : IAsyncDisposable
             "--Latchkey:Passwords:MemorySizeKiB=1024",
             "--Latchkey:Passwords:Iterations=1",
             "--Logging:LogLevel:Default=Warning",
+
+            // Latchkey's own events, the audit trail among them, reach the output that is scanned for secrets.
+            "--Logging:LogLevel:Latchkey=Information",
             .. extraArguments,
         ])
         {
