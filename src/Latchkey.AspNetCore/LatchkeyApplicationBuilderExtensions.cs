@@ -1,6 +1,9 @@
 using Latchkey.AspNetCore.Csrf;
 using Latchkey.AspNetCore.Http;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -8,12 +11,15 @@ namespace Microsoft.AspNetCore.Builder;
 public static class LatchkeyApplicationBuilderExtensions
 {
     /// <summary>
-    /// Adds, in order: problem details for exceptions and empty error responses, <c>Cache-Control:
-    /// no-store</c> on the API and OAuth endpoints, <c>Strict-Transport-Security</c> over HTTPS, the origin check for unsafe API requests, authentication and authorization.
+    /// Adds, in order: forwarded headers from trusted proxies (when <c>Latchkey:Network:TrustedProxies</c>
+    /// names any), problem details for exceptions and empty error responses, <c>Cache-Control:
+    /// no-store</c> on the API and OAuth endpoints, <c>Strict-Transport-Security</c> over HTTPS, the origin
+    /// check for unsafe API requests, authentication and authorization.
     /// </summary>
     public static IApplicationBuilder UseLatchkey(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        UseTrustedForwardedHeaders(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages(context => LatchkeyProblems.Write(context.HttpContext, LatchkeyProblems.CodeForStatus(context.HttpContext.Response.StatusCode)));
         app.Use(static (context, next) =>
@@ -29,6 +35,38 @@ public static class LatchkeyApplicationBuilderExtensions
         return app;
     }
 
+    // First in the pipeline, so that everything after it sees the client's address and scheme.
+    private static void UseTrustedForwardedHeaders(IApplicationBuilder app)
+    {
+        var network = app.ApplicationServices.GetRequiredService<IOptions<NetworkOptions>>().Value;
+        if (network.TrustedProxies.Count == 0)
+        {
+            return;
+        }
+
+        var forwarded = new ForwardedHeadersOptions
+        {
+            ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto,
+
+            // No fixed hop count: the middleware walks X-Forwarded-For from the right and stops at the
+            // first hop that is not a trusted proxy, so a client-written entry is never taken.
+            ForwardLimit = null,
+        };
+
+        // The defaults trust loopback; only the configured proxies may be trusted.
+        forwarded.KnownProxies.Clear();
+        forwarded.KnownIPNetworks.Clear();
+        foreach (var entry in network.TrustedProxies)
+        {
+            if (NetworkOptions.TryParseProxy(entry, out var range))
+            {
+                forwarded.KnownIPNetworks.Add(range);
+            }
+        }
+
+        app.UseForwardedHeaders(forwarded);
+    }
+
     private static Task AddSecurityHeaders(HttpContext context)
     {
         var headers = context.Response.Headers;
@@ -42,8 +80,9 @@ public static class LatchkeyApplicationBuilderExtensions
             headers.Pragma = "no-cache";
         }
 
-        // HSTS only over HTTPS (RFC 6797 §7.2: never over plain HTTP). Unlike UseHsts, loopback hosts get
-        // it too. No includeSubDomains: sibling hosts are not this server's to pin.
+        // HSTS only over HTTPS (RFC 6797 §7.2: never over plain HTTP; a trusted proxy's X-Forwarded-Proto
+        // counts). Unlike UseHsts, loopback hosts get it too. No includeSubDomains: sibling hosts are not
+        // this server's to pin.
         if (context.Request.IsHttps)
         {
             headers.StrictTransportSecurity = "max-age=31536000";

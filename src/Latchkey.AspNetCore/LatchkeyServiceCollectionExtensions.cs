@@ -3,6 +3,7 @@ using Latchkey.Accounts;
 using Latchkey.AspNetCore;
 using Latchkey.AspNetCore.Authentication;
 using Latchkey.AspNetCore.Csrf;
+using Latchkey.AspNetCore.Http;
 using Latchkey.AspNetCore.Hosting;
 using Latchkey.Diagnostics;
 using Latchkey.Passwords;
@@ -39,18 +40,22 @@ public static class LatchkeyServiceCollectionExtensions
         services.AddOptions<ThrottlingOptions>().Bind(section.GetSection("Throttling")).ValidateOnStart();
         services.AddOptions<TokenOptions>().Bind(section.GetSection("Tokens")).ValidateOnStart();
         services.AddOptions<KeyOptions>().Bind(section.GetSection("Keys")).ValidateOnStart();
+        services.AddOptions<NetworkOptions>().Bind(section.GetSection(NetworkOptions.SectionName))
+            .PostConfigure(o => AddListed(o.TrustedProxies, section.GetSection(NetworkOptions.SectionName), nameof(NetworkOptions.TrustedProxies))).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LatchkeyOptions>, LatchkeyOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionOptions>, LatchkeyOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PasswordHashingOptions>, LatchkeyOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ThrottlingOptions>, LatchkeyOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TokenOptions>, LatchkeyOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KeyOptions>, LatchkeyOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NetworkOptions>, LatchkeyOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IPasswordHasher, Argon2idPasswordHasher>();
         services.TryAddSingleton<PasswordHashingGate>();
         services.TryAddSingleton<SecurityAudit>();
         services.TryAddSingleton<ILoginThrottle, InMemoryLoginThrottle>();
+        services.TryAddSingleton<CredentialThrottle>();
         services.TryAddSingleton<SessionCache>();
         services.TryAddSingleton<SessionManager>();
         services.TryAddSingleton<AccountService>();
@@ -71,6 +76,7 @@ public static class LatchkeyServiceCollectionExtensions
             sp.GetRequiredService<SigningKeyRing>(), sp.GetRequiredService<RevocationList>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<RefreshTokenService>();
         services.TryAddSingleton<ClientRegistry>();
+        services.TryAddSingleton<ClientAuthenticator>();
         services.TryAddSingleton<TokenService>();
         services.TryAddSingleton<TokenInspector>();
         services.AddHostedService<LatchkeyMaintenanceService>();
@@ -96,13 +102,17 @@ public static class LatchkeyServiceCollectionExtensions
     }
 
     // Also accept "Latchkey:AllowedOrigins" as one comma- or space-separated string, handy in environment variables.
-    private static void AddListedOrigins(LatchkeyOptions options, IConfigurationSection section)
+    private static void AddListedOrigins(LatchkeyOptions options, IConfigurationSection section) =>
+        AddListed(options.AllowedOrigins, section, "AllowedOrigins");
+
+    // A list setting given as one comma- or space-separated string instead of numbered entries.
+    private static void AddListed(ICollection<string> list, IConfigurationSection section, string key)
     {
-        if (section["AllowedOrigins"] is { Length: > 0 } listed)
+        if (section[key] is { Length: > 0 } listed)
         {
-            foreach (var origin in listed.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            foreach (var item in listed.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
-                options.AllowedOrigins.Add(origin);
+                list.Add(item);
             }
         }
     }

@@ -30,7 +30,7 @@ public sealed class LatchkeyOptions
     /// <value>The default value is empty.</value>
     public IList<Clients.ClientOptions> Clients { get; } = [];
 
-    /// <summary>The largest JSON request body accepted, in bytes.</summary>
+    /// <summary>The largest JSON or form request body accepted, in bytes; at most Kestrel's 64 KiB body limit.</summary>
     /// <value>The default value is 16384 (16 KiB).</value>
     public int MaxRequestBodyBytes { get; set; } = 16 * 1024;
 }

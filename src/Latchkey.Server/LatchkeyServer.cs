@@ -19,7 +19,9 @@ public static class LatchkeyServer
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
+            // Latchkey's bodies are small JSON or forms (Latchkey:MaxRequestBodyBytes, at most 64 KiB):
+            // nothing larger is worth receiving.
+            kestrel.Limits.MaxRequestBodySize = 64 * 1024;
             kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
             kestrel.Limits.MaxRequestLineSize = 8 * 1024;
         });

@@ -5,16 +5,60 @@ using StackExchange.Redis;
 namespace Latchkey.Stores.Redis;
 
 /// <summary>
-/// Login throttling counters in Redis, shared by every node. Each counter is a hash (failures, time of
-/// the last failure) that Redis expires after the throttling window; a failure is one atomic script.
+/// Throttling counters in Redis, shared by every node. Each counter is a hash (failures, time of the
+/// last charge) that Redis expires one window after its last charge. Each step is one Lua script, so
+/// the check and the charge of an attempt are atomic across nodes; StackExchange.Redis sends a script
+/// once (<c>SCRIPT LOAD</c>) and then runs it by hash (<c>EVALSHA</c>).
 /// </summary>
 public sealed class RedisLoginThrottle : ILoginThrottle
 {
-    // KEYS[1] counter; ARGV[1] now (ms); ARGV[2] window (ms). Increments and stamps in one step.
-    private const string RecordScript = """
-        redis.call('HINCRBY', KEYS[1], 'f', 1)
-        redis.call('HSET', KEYS[1], 'l', ARGV[1])
-        redis.call('PEXPIRE', KEYS[1], ARGV[2])
+    // KEYS: subject, then the address if any. ARGV: now (ms), window (ms), base delay (ms), max delay (ms),
+    // then the free failures of each key. Returns {index of the refusing key, wait in ms}, or {0, 0} after
+    // charging every key. The delay formula is InMemoryLoginThrottle.DelayFor.
+    private const string BeginScript = """
+        local now = tonumber(ARGV[1])
+        local window = tonumber(ARGV[2])
+        local base = tonumber(ARGV[3])
+        local cap = tonumber(ARGV[4])
+        local refusedBy, wait = 0, 0
+        for i = 1, #KEYS do
+          local f = tonumber(redis.call('HGET', KEYS[i], 'f') or '0')
+          local l = tonumber(redis.call('HGET', KEYS[i], 'l') or '0')
+          local over = f - tonumber(ARGV[4 + i])
+          if over > 0 and now - l <= window then
+            local ends = l + math.min(base * 2 ^ (over - 1), cap)
+            if ends - now > wait then
+              refusedBy, wait = i, ends - now
+            end
+          end
+        end
+        if wait > 0 then
+          return {refusedBy, math.ceil(wait)}
+        end
+        for i = 1, #KEYS do
+          local l = tonumber(redis.call('HGET', KEYS[i], 'l') or '0')
+          if now - l > window then
+            redis.call('DEL', KEYS[i])
+          end
+          redis.call('HINCRBY', KEYS[i], 'f', 1)
+          redis.call('HSET', KEYS[i], 'l', now)
+          redis.call('PEXPIRE', KEYS[i], window)
+        end
+        return {0, 0}
+        """;
+
+    // KEYS: subject, then the address if any. ARGV[1]: 1 to clear the subject (success), 0 to give its charge back.
+    // Every other key gets its charge back; a counter back at zero is deleted rather than kept.
+    private const string CompleteScript = """
+        for i = 1, #KEYS do
+          if i == 1 and ARGV[1] == '1' then
+            redis.call('DEL', KEYS[1])
+          elseif tonumber(redis.call('HGET', KEYS[i], 'f') or '0') > 1 then
+            redis.call('HINCRBY', KEYS[i], 'f', -1)
+          else
+            redis.call('DEL', KEYS[i])
+          end
+        end
         return 1
         """;
 
@@ -31,55 +75,46 @@ public sealed class RedisLoginThrottle : ILoginThrottle
     }
 
     /// <inheritdoc />
-    public async ValueTask<TimeSpan?> GetRetryAfterAsync(ThrottleKeys keys, CancellationToken cancellationToken)
+    public async ValueTask<ThrottleDecision> TryBeginAttemptAsync(ThrottleKeys keys, CancellationToken cancellationToken)
     {
         var options = _options.Value;
-        var now = _time.GetUtcNow();
-        var wait = await WaitAsync(keys.Account, options.FreeFailuresPerAccount, options, now).ConfigureAwait(false);
-        if (keys.Address is not null)
+        RedisValue[] arguments =
+        [
+            _time.GetUtcNow().ToUnixTimeMilliseconds(),
+            (long)options.Window.TotalMilliseconds,
+            (long)options.BaseDelay.TotalMilliseconds,
+            (long)options.MaxDelay.TotalMilliseconds,
+            options.FreeFailuresPerAccount,
+            options.FreeFailuresPerAddress,
+        ];
+        var result = await _redis.RunAsync(db => db.ScriptEvaluateAsync(BeginScript, KeysOf(keys), arguments)).ConfigureAwait(false);
+        var reply = (RedisResult[])result!;
+        var refusedBy = (int)reply[0];
+        if (refusedBy == 0)
         {
-            var addressWait = await WaitAsync(keys.Address, options.FreeFailuresPerAddress, options, now).ConfigureAwait(false);
-            if (addressWait > wait)
-            {
-                wait = addressWait;
-            }
+            return ThrottleDecision.Admitted;
         }
 
-        return wait > TimeSpan.Zero ? wait : null;
+        var kind = refusedBy == 1 ? ThrottleKeys.KindOf(keys.Subject) : ThrottleKeyKind.Address;
+        return new ThrottleDecision(TimeSpan.FromMilliseconds((long)reply[1]), kind);
     }
 
     /// <inheritdoc />
-    public async ValueTask RecordFailureAsync(ThrottleKeys keys, CancellationToken cancellationToken)
+    public async ValueTask CompleteAttemptAsync(ThrottleKeys keys, AttemptOutcome outcome, CancellationToken cancellationToken)
     {
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        var window = (long)_options.Value.Window.TotalMilliseconds;
-        await _redis.RunAsync(async db =>
+        if (outcome == AttemptOutcome.Failed)
         {
-            await db.ScriptEvaluateAsync(RecordScript, [Key(keys.Account)], [now, window]).ConfigureAwait(false);
-            if (keys.Address is not null)
-            {
-                await db.ScriptEvaluateAsync(RecordScript, [Key(keys.Address)], [now, window]).ConfigureAwait(false);
-            }
-
-            return true;
-        }).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc />
-    public async ValueTask RecordSuccessAsync(ThrottleKeys keys, CancellationToken cancellationToken) =>
-        await _redis.RunAsync(db => db.KeyDeleteAsync(Key(keys.Account))).ConfigureAwait(false);
-
-    private async Task<TimeSpan> WaitAsync(string key, int free, ThrottlingOptions options, DateTimeOffset now)
-    {
-        var values = await _redis.RunAsync(db => db.HashGetAsync(Key(key), ["f", "l"])).ConfigureAwait(false);
-        if (!values[0].HasValue || !values[1].HasValue)
-        {
-            return TimeSpan.Zero;
+            return; // The charge taken when the attempt began is the failure.
         }
 
-        var until = DateTimeOffset.FromUnixTimeMilliseconds((long)values[1]) + InMemoryLoginThrottle.DelayFor((int)values[0], free, options);
-        return until > now ? until - now : TimeSpan.Zero;
+        var clearSubject = outcome == AttemptOutcome.Succeeded ? "1" : "0";
+        await _redis.RunAsync(db => db.ScriptEvaluateAsync(CompleteScript, KeysOf(keys), [clearSubject])).ConfigureAwait(false);
     }
 
-    private static RedisKey Key(string key) => "lk:t:" + key;
+    // One hash tag for every throttle key: a script's keys must share a slot on a Redis Cluster.
+    private static RedisKey[] KeysOf(ThrottleKeys keys) => keys.Address is null
+        ? [Key(keys.Subject)]
+        : [Key(keys.Subject), Key(keys.Address)];
+
+    private static RedisKey Key(string key) => "lk:{t}:" + key;
 }

@@ -8,28 +8,22 @@ namespace Latchkey.Cluster.Tests;
 
 /// <summary>
 /// One of three nodes killed while clients refresh tokens on it and on the others. No request is
-/// answered 500, and afterwards every refresh-token family is either usable (its latest token
-/// refreshes, its spent ones do not) or wholly revoked; a spent token never works again.
+/// answered 500; afterwards every refresh-token family is either usable (its latest token refreshes,
+/// its spent ones do not) or wholly revoked; a spent token never works again; and the user is never
+/// locked out: the account signs in again on another node and gets a working token pair. With a grace
+/// window, the client's retry on another node gets the same successor and the family lives on.
 /// </summary>
-public sealed class NodeCrashTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class NodeCrashTests(ITestOutputHelper output)
 {
     private const int Families = 6;
-    private LatchkeyCluster? _cluster;
 
-    public async Task InitializeAsync() => _cluster = await LatchkeyCluster.StartAsync(nodes: 3);
-
-    public async Task DisposeAsync()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(10)]
+    public async Task NodeKilledDuringRefreshes_NoServerError_EveryFamilyUsableOrWhollyRevoked_UserNeverLockedOut(int graceSeconds)
     {
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
-    }
-
-    [Fact]
-    public async Task NodeKilledDuringRefreshes_NoServerError_EveryFamilyUsableOrWhollyRevoked()
-    {
-        var nodes = _cluster!.Nodes;
+        await using var cluster = await StartClusterAsync(graceSeconds);
+        var nodes = cluster.Nodes;
         var (victim, survivors) = (nodes[0], nodes.Skip(1).ToArray());
         var email = TestData.NewEmail();
         await survivors[0].RegisterAsync(email);
@@ -70,11 +64,18 @@ public sealed class NodeCrashTests(ITestOutputHelper output) : IAsyncLifetime
         browsing.AssertNoServerErrors();
         browsing.AssertOnly("cookie", HttpStatusCode.OK, 0);
         Assert.All(families, f => Assert.True(f.Failure is null, f.Failure));
+        if (graceSeconds > 0)
+        {
+            // An interrupted refresh retried inside the window gets the successor, whichever node had minted it.
+            Assert.All(families, f => Assert.False(f.Revoked, $"Family {f.Index} was revoked despite the grace window."));
+        }
 
         foreach (var family in families)
         {
             await AssertConsistentAsync(family, survivors);
         }
+
+        await AssertNotLockedOutAsync(email, survivors);
 
         // The survivors never noticed anything but a missing peer.
         foreach (var node in survivors)
@@ -82,6 +83,100 @@ public sealed class NodeCrashTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, await node.ReadyStatusAsync());
             Assert.Equal(HttpStatusCode.OK, await node.MeStatusAsync(session));
         }
+    }
+
+    [Fact]
+    public async Task NodeKilledAfterRotating_WithoutGraceWindow_RetryEndsTheFamily_UserSignsInAgain()
+    {
+        await using var cluster = await StartClusterAsync(graceSeconds: 0);
+        var (b, c, email, first, lost) = await LoseARotationWithTheNodeAsync(cluster);
+
+        // The client's retry presents a spent token: with no grace window that is reuse, and the family ends.
+        using (var retry = await b.RefreshAsync(first.RefreshToken))
+        {
+            await Responses.AssertOAuthErrorAsync(retry, HttpStatusCode.BadRequest, "invalid_grant", "retry of the spent token on B");
+        }
+
+        using (var successor = await c.RefreshAsync(lost.RefreshToken))
+        {
+            await Responses.AssertOAuthErrorAsync(successor, HttpStatusCode.BadRequest, "invalid_grant", "the successor the victim minted, after the reuse");
+        }
+
+        using (var again = await c.RefreshAsync(first.RefreshToken))
+        {
+            await Responses.AssertOAuthErrorAsync(again, HttpStatusCode.BadRequest, "invalid_grant", "the spent token once more");
+        }
+
+        foreach (var node in new[] { b, c })
+        {
+            await Poll.UntilAsync(async () => await node.MeStatusAsync(lost.AccessToken) == HttpStatusCode.Unauthorized, TimeSpan.FromSeconds(5), $"the family's access token refused on {node.Name}");
+        }
+
+        await AssertNotLockedOutAsync(email, [b, c]);
+    }
+
+    [Fact]
+    public async Task NodeKilledAfterRotating_WithGraceWindow_RetryOnAnotherNodeGetsTheSameSuccessor_AndKeepsTheSession()
+    {
+        await using var cluster = await StartClusterAsync(graceSeconds: 10);
+        var (b, c, email, first, lost) = await LoseARotationWithTheNodeAsync(cluster);
+
+        // Inside the window, while the successor is unspent, every retry gets that same successor.
+        var retried = await b.RefreshOkAsync(first.RefreshToken);
+        Assert.Equal(lost.RefreshToken, retried.RefreshToken);
+        Assert.Equal(lost.RefreshToken, (await c.RefreshOkAsync(first.RefreshToken)).RefreshToken);
+        Assert.Equal(HttpStatusCode.OK, await c.MeStatusAsync(retried.AccessToken));
+
+        // The session goes on from the successor.
+        var next = await c.RefreshOkAsync(retried.RefreshToken);
+        Assert.Equal(HttpStatusCode.OK, await b.MeStatusAsync(next.AccessToken));
+
+        // Once the successor is spent, the first token is plain reuse: refused, and the family ends.
+        using (var replay = await b.RefreshAsync(first.RefreshToken))
+        {
+            await Responses.AssertOAuthErrorAsync(replay, HttpStatusCode.BadRequest, "invalid_grant", "the first token after its successor was used");
+        }
+
+        using (var after = await c.RefreshAsync(next.RefreshToken))
+        {
+            await Responses.AssertOAuthErrorAsync(after, HttpStatusCode.BadRequest, "invalid_grant", "the family after the replay");
+        }
+
+        await AssertNotLockedOutAsync(email, [b, c]);
+    }
+
+    private static Task<LatchkeyCluster> StartClusterAsync(int graceSeconds) =>
+        LatchkeyCluster.StartAsync(nodes: 3, postgreSql: null, $"--Latchkey:Tokens:RefreshReuseGracePeriod=00:00:{graceSeconds:00}");
+
+    // The first node rotates a family's token, then dies before the client reads the answer: the rotation
+    // is committed, the client never saw the successor. Returns the two survivors and what the client holds.
+    private static async Task<(ClusterNode B, ClusterNode C, string Email, TokenPair First, TokenPair Lost)> LoseARotationWithTheNodeAsync(LatchkeyCluster cluster)
+    {
+        var (victim, b, c) = (cluster.Nodes[0], cluster.Nodes[1], cluster.Nodes[2]);
+        var email = TestData.NewEmail();
+        await b.RegisterAsync(email);
+        var first = await b.PasswordGrantAsync(email);
+        var lost = await victim.RefreshOkAsync(first.RefreshToken);
+        await victim.KillAsync();
+        return (b, c, email, first, lost);
+    }
+
+    // Whatever happened to the families, the account signs in again on each node, by password grant and by
+    // cookie, and what it gets works on the other node: a refresh, and the API with the new access token.
+    private async Task AssertNotLockedOutAsync(string email, ClusterNode[] survivors)
+    {
+        for (var i = 0; i < survivors.Length; i++)
+        {
+            var (here, there) = (survivors[i], survivors[(i + 1) % survivors.Length]);
+            var pair = await here.PasswordGrantAsync(email);
+            Assert.Equal(HttpStatusCode.OK, await there.MeStatusAsync(pair.AccessToken));
+            var refreshed = await there.RefreshOkAsync(pair.RefreshToken);
+            Assert.Equal(HttpStatusCode.OK, await here.MeStatusAsync(refreshed.AccessToken));
+            var session = await here.LoginAsync(email);
+            Assert.Equal(HttpStatusCode.OK, await there.MeStatusAsync(session));
+        }
+
+        output.WriteLine($"After the kill the account signed in again on {string.Join(" and ", survivors.Select(n => n.Name))} and its new tokens worked.");
     }
 
     // Refreshes in a loop, each time on the next node; a request that gets no answer may or may not have
@@ -136,6 +231,12 @@ public sealed class NodeCrashTests(ITestOutputHelper output) : IAsyncLifetime
             // Wholly revoked: its latest token is refused, and so are the access tokens minted from it.
             using var refresh = await one.RefreshAsync(family.Latest.RefreshToken);
             await Responses.AssertOAuthErrorAsync(refresh, HttpStatusCode.BadRequest, "invalid_grant", $"family {family.Index}'s latest token after reuse");
+            foreach (var spent in family.Spent.TakeLast(2))
+            {
+                using var replay = await other.RefreshAsync(spent.RefreshToken);
+                await Responses.AssertOAuthErrorAsync(replay, HttpStatusCode.BadRequest, "invalid_grant", $"family {family.Index}'s spent token after reuse");
+            }
+
             foreach (var node in survivors)
             {
                 await Poll.UntilAsync(async () => await node.MeStatusAsync(family.Latest.AccessToken) == HttpStatusCode.Unauthorized, TimeSpan.FromSeconds(5), $"family {family.Index}'s access token refused on {node.Name}");

@@ -110,6 +110,13 @@ public sealed class RedisOutageTests(ITestOutputHelper output) : IAsyncLifetime
         await Poll.UntilAsync(async () => await b.MeStatusAsync(revokedDuringOutage.AccessToken) == HttpStatusCode.Unauthorized, Deadline, "B refuses the token revoked during the outage");
         output.WriteLine($"Redis restarted: sessions and /readyz back on both nodes after {sessionsBack} ms; B refused the token revoked during the outage after {restart.ElapsedMilliseconds} ms.");
 
+        // The revocation that only reached PostgreSQL during the outage is copied to Redis once it is back.
+        await using (var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(cluster.Redis.ConnectionString))
+        {
+            var member = $"1|0|{revokedDuringOutage.AccessTokenClaims().Id}";
+            await Poll.UntilAsync(async () => await redis.GetDatabase().SortedSetScoreAsync("lk:revocations", member) is not null, Deadline, "the revocation made during the outage is in Redis");
+        }
+
         await load.StopAsync();
         output.WriteLine($"Traffic: {load.Summary()}");
         load.AssertNoServerErrors();

@@ -6,8 +6,9 @@ namespace Latchkey.Core.Tests;
 
 public sealed class LoginThrottleTests
 {
+    private static readonly IPAddress Address = IPAddress.Parse("192.0.2.1");
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 8, 0, 0, TimeSpan.Zero));
-    private readonly ThrottlingOptions _options = new() { FreeFailuresPerAccount = 3, FreeFailuresPerAddress = 10 };
+    private readonly ThrottlingOptions _options = new() { FreeFailuresPerAccount = 3, FreeFailuresPerAddress = 10, MaxTrackedKeys = 100 };
 
     private InMemoryLoginThrottle Throttle() => new(_time, Microsoft.Extensions.Options.Options.Create(_options));
 
@@ -15,26 +16,28 @@ public sealed class LoginThrottleTests
     public async Task FreeFailures_CostNothing_ThenDelayDoublesUpToTheCap()
     {
         var throttle = Throttle();
-        var keys = ThrottleKeys.For("A@EXAMPLE.COM", IPAddress.Parse("192.0.2.1"));
+        var keys = ThrottleKeys.For("A@EXAMPLE.COM", Address);
 
-        for (var i = 0; i < 3; i++)
+        // Three free failures, and the fourth (the first beyond them) starts the delay.
+        for (var i = 0; i < 4; i++)
         {
-            Assert.Null(await throttle.GetRetryAfterAsync(keys, default));
-            await throttle.RecordFailureAsync(keys, default);
+            Assert.True(await FailAsync(throttle, keys));
         }
 
-        Assert.Null(await throttle.GetRetryAfterAsync(keys, default));
-        await throttle.RecordFailureAsync(keys, default);
-        Assert.Equal(TimeSpan.FromSeconds(1), await throttle.GetRetryAfterAsync(keys, default));
-        await throttle.RecordFailureAsync(keys, default);
-        Assert.Equal(TimeSpan.FromSeconds(2), await throttle.GetRetryAfterAsync(keys, default));
-        await throttle.RecordFailureAsync(keys, default);
-        Assert.Equal(TimeSpan.FromSeconds(4), await throttle.GetRetryAfterAsync(keys, default));
-
-        _time.Advance(TimeSpan.FromSeconds(3));
-        Assert.Equal(TimeSpan.FromSeconds(1), await throttle.GetRetryAfterAsync(keys, default));
+        Assert.Equal(TimeSpan.FromSeconds(1), (await throttle.TryBeginAttemptAsync(keys, default)).RetryAfter);
         _time.Advance(TimeSpan.FromSeconds(1));
-        Assert.Null(await throttle.GetRetryAfterAsync(keys, default));
+        Assert.True(await FailAsync(throttle, keys));
+        Assert.Equal(TimeSpan.FromSeconds(2), (await throttle.TryBeginAttemptAsync(keys, default)).RetryAfter);
+        _time.Advance(TimeSpan.FromSeconds(2));
+        Assert.True(await FailAsync(throttle, keys));
+
+        var refused = await throttle.TryBeginAttemptAsync(keys, default);
+        Assert.Equal(TimeSpan.FromSeconds(4), refused.RetryAfter);
+        Assert.Equal(ThrottleKeyKind.Account, refused.RefusedBy);
+        _time.Advance(TimeSpan.FromSeconds(3));
+        Assert.Equal(TimeSpan.FromSeconds(1), (await throttle.TryBeginAttemptAsync(keys, default)).RetryAfter);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True((await throttle.TryBeginAttemptAsync(keys, default)).IsAdmitted);
     }
 
     [Fact]
@@ -46,18 +49,74 @@ public sealed class LoginThrottleTests
     }
 
     [Fact]
+    public async Task ParallelAttempts_OnOneAccount_AdmitOnlyTheFreeFailuresAndTheOneThatStartsTheDelay()
+    {
+        var throttle = Throttle();
+        var keys = ThrottleKeys.For("A@EXAMPLE.COM", Address);
+
+        var decisions = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => Task.Run(async () => await throttle.TryBeginAttemptAsync(keys, default))));
+
+        Assert.Equal(_options.FreeFailuresPerAccount + 1, decisions.Count(d => d.IsAdmitted));
+        Assert.All(decisions.Where(d => !d.IsAdmitted), d => Assert.Equal(ThrottleKeyKind.Account, d.RefusedBy));
+    }
+
+    [Fact]
+    public async Task ParallelAttempts_FromOneAddressOnManyAccounts_AdmitOnlyTheAddressAllowance()
+    {
+        var throttle = Throttle();
+
+        var decisions = await Task.WhenAll(Enumerable.Range(0, 100).Select(i =>
+            Task.Run(async () => await throttle.TryBeginAttemptAsync(ThrottleKeys.For($"USER{i}@EXAMPLE.COM", Address), default))));
+
+        Assert.Equal(_options.FreeFailuresPerAddress + 1, decisions.Count(d => d.IsAdmitted));
+        Assert.All(decisions.Where(d => !d.IsAdmitted), d => Assert.Equal(ThrottleKeyKind.Address, d.RefusedBy));
+    }
+
+    [Fact]
     public async Task Success_ResetsTheAccountCounter()
     {
         var throttle = Throttle();
-        var keys = ThrottleKeys.For("A@EXAMPLE.COM", IPAddress.Parse("192.0.2.1"));
+        var keys = ThrottleKeys.For("A@EXAMPLE.COM", Address);
         for (var i = 0; i < 4; i++)
         {
-            await throttle.RecordFailureAsync(keys, default);
+            await FailAsync(throttle, keys);
         }
 
-        Assert.NotNull(await throttle.GetRetryAfterAsync(keys, default));
-        await throttle.RecordSuccessAsync(keys, default);
-        Assert.Null(await throttle.GetRetryAfterAsync(keys, default));
+        Assert.False((await throttle.TryBeginAttemptAsync(keys, default)).IsAdmitted);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True((await throttle.TryBeginAttemptAsync(keys, default)).IsAdmitted);
+        await throttle.CompleteAttemptAsync(keys, AttemptOutcome.Succeeded, default);
+
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.True(await FailAsync(throttle, keys), $"Attempt {i + 1} after the success was refused.");
+        }
+    }
+
+    [Fact]
+    public async Task Successes_FromOneAddress_DoNotAddUpAgainstIt()
+    {
+        var throttle = Throttle();
+        for (var i = 0; i < 50; i++)
+        {
+            var keys = ThrottleKeys.For($"USER{i}@EXAMPLE.COM", Address);
+            Assert.True((await throttle.TryBeginAttemptAsync(keys, default)).IsAdmitted, $"Login {i + 1} was refused.");
+            await throttle.CompleteAttemptAsync(keys, AttemptOutcome.Succeeded, default);
+        }
+
+        Assert.Equal(0, throttle.TrackedKeys);
+    }
+
+    [Fact]
+    public async Task AbandonedAttempts_GiveTheirChargeBack()
+    {
+        var throttle = Throttle();
+        var keys = ThrottleKeys.For("A@EXAMPLE.COM", Address);
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.True((await throttle.TryBeginAttemptAsync(keys, default)).IsAdmitted);
+            await throttle.CompleteAttemptAsync(keys, AttemptOutcome.Abandoned, default);
+        }
     }
 
     [Fact]
@@ -65,15 +124,17 @@ public sealed class LoginThrottleTests
     {
         var throttle = Throttle();
         var keys = ThrottleKeys.For("A@EXAMPLE.COM", null);
-        for (var i = 0; i < 3; i++)
+        for (var i = 0; i < 4; i++)
         {
-            await throttle.RecordFailureAsync(keys, default);
+            await FailAsync(throttle, keys);
         }
 
         _time.Advance(_options.Window + TimeSpan.FromSeconds(1));
-        await throttle.RecordFailureAsync(keys, default);
 
-        Assert.Null(await throttle.GetRetryAfterAsync(keys, default));
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.True(await FailAsync(throttle, keys));
+        }
     }
 
     [Fact]
@@ -83,11 +144,48 @@ public sealed class LoginThrottleTests
         var address = IPAddress.Parse("192.0.2.7");
         for (var i = 0; i < 11; i++)
         {
-            await throttle.RecordFailureAsync(ThrottleKeys.For($"USER{i}@EXAMPLE.COM", address), default);
+            await FailAsync(throttle, ThrottleKeys.For($"USER{i}@EXAMPLE.COM", address));
         }
 
-        Assert.NotNull(await throttle.GetRetryAfterAsync(ThrottleKeys.For("FRESH@EXAMPLE.COM", address), default));
-        Assert.Null(await throttle.GetRetryAfterAsync(ThrottleKeys.For("FRESH@EXAMPLE.COM", IPAddress.Parse("192.0.2.8")), default));
+        var refused = await throttle.TryBeginAttemptAsync(ThrottleKeys.For("FRESH@EXAMPLE.COM", address), default);
+        Assert.Equal(ThrottleKeyKind.Address, refused.RefusedBy);
+        Assert.False(refused.IsAdmitted);
+        Assert.True((await throttle.TryBeginAttemptAsync(ThrottleKeys.For("FRESH@EXAMPLE.COM", IPAddress.Parse("192.0.2.8")), default)).IsAdmitted);
+    }
+
+    [Fact]
+    public async Task ClientCounter_IsSeparateFromTheAccountOfTheSameName()
+    {
+        var throttle = Throttle();
+        for (var i = 0; i < 4; i++)
+        {
+            await FailAsync(throttle, ThrottleKeys.ForClient("svc", null));
+        }
+
+        var refused = await throttle.TryBeginAttemptAsync(ThrottleKeys.ForClient("svc", null), default);
+        Assert.Equal(ThrottleKeyKind.Client, refused.RefusedBy);
+        Assert.True((await throttle.TryBeginAttemptAsync(ThrottleKeys.For("svc", null), default)).IsAdmitted);
+    }
+
+    [Fact]
+    public async Task TrackedKeys_StayBounded_UnderAFloodOfDistinctNames()
+    {
+        var throttle = Throttle();
+        for (var i = 0; i < 1000; i++)
+        {
+            await FailAsync(throttle, ThrottleKeys.For($"USER{i}@EXAMPLE.COM", IPAddress.Parse($"198.51.{i / 256}.{i % 256}")));
+        }
+
+        // The account under attack just now is still counted: the oldest counters go first.
+        var recent = ThrottleKeys.For("RECENT@EXAMPLE.COM", null);
+        for (var i = 0; i < 4; i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(1));
+            await FailAsync(throttle, recent);
+        }
+
+        Assert.False((await throttle.TryBeginAttemptAsync(recent, default)).IsAdmitted);
+        Assert.True(throttle.TrackedKeys <= _options.MaxTrackedKeys + 2, $"{throttle.TrackedKeys} counters are kept.");
     }
 
     [Fact]
@@ -103,5 +201,17 @@ public sealed class LoginThrottleTests
             ThrottleKeys.AddressKey(IPAddress.Parse("192.0.2.1")),
             ThrottleKeys.AddressKey(IPAddress.Parse("::ffff:192.0.2.1")));
         Assert.Null(ThrottleKeys.AddressKey(null));
+    }
+
+    // Begins an attempt and, when admitted, settles it as a failure; returns whether it was admitted.
+    private static async Task<bool> FailAsync(InMemoryLoginThrottle throttle, ThrottleKeys keys)
+    {
+        var decision = await throttle.TryBeginAttemptAsync(keys, default);
+        if (decision.IsAdmitted)
+        {
+            await throttle.CompleteAttemptAsync(keys, AttemptOutcome.Failed, default);
+        }
+
+        return decision.IsAdmitted;
     }
 }

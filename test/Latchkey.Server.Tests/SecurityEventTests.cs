@@ -71,12 +71,12 @@ public sealed class SecurityEventTests(TokenServerFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task Login_AfterRepeatedFailures_LogsLoginThrottled()
+    public async Task Login_AfterRepeatedFailures_LogsThrottledAttemptWithItsCounter()
     {
         using var client = _server.CreateClient();
         var email = TestData.NewEmail();
         await client.RegisterAsync(email);
-        var before = Audit("LoginThrottled").Count;
+        var before = Audit("ThrottledAttempt").Count;
 
         var throttled = false;
         for (var i = 0; i < 10 && !throttled; i++)
@@ -86,10 +86,11 @@ public sealed class SecurityEventTests(TokenServerFixture fixture) : IClassFixtu
         }
 
         Assert.True(throttled, "Ten wrong passwords in a row were never throttled.");
-        var events = Audit("LoginThrottled");
+        var events = Audit("ThrottledAttempt");
         Assert.Equal(before + 1, events.Count);
         Assert.Equal(1504, events[^1].EventId.Id);
         Assert.Equal(Loopback, events[^1]["ClientIp"]);
+        Assert.Equal("Account", events[^1]["KeyKind"]);
         Assert.True(int.Parse(events[^1]["RetryAfterSeconds"]!, System.Globalization.CultureInfo.InvariantCulture) >= 1);
     }
 

@@ -22,23 +22,21 @@ public sealed class LatchkeySessionHandler : AuthenticationHandler<Authenticatio
     /// <inheritdoc />
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var rawId = SessionCookie.Read(Request);
-        if (string.IsNullOrEmpty(rawId))
+        var credentials = SessionCredentials.Read(Request);
+        if (credentials is null)
         {
             return AuthenticateResult.NoResult();
         }
 
         // An unsafe request without the right CSRF token will be refused; it must not slide the idle timeout either.
-        var csrfToken = CsrfTokens.For(rawId);
-        var activity = !OriginCheckMiddleware.IsUnsafe(Request.Method)
-            || (Request.Headers[LatchkeyDefaults.CsrfHeaderName] is { Count: 1 } presented && CsrfTokens.Matches(csrfToken, presented[0]));
-        var session = await _sessions.ValidateAsync(rawId, activity, Context.RequestAborted);
+        var activity = !OriginCheckMiddleware.IsUnsafe(Request.Method) || credentials.CsrfTokenPresented;
+        var session = await _sessions.ValidateAsync(credentials.RawId, activity, Context.RequestAborted);
         if (session is null)
         {
             return AuthenticateResult.NoResult();
         }
 
-        Context.Features.Set(new LatchkeySessionFeature(session, csrfToken));
+        Context.Features.Set(new LatchkeySessionFeature(session, credentials.CsrfToken));
         var identity = new ClaimsIdentity(
             [
                 new Claim(LatchkeyDefaults.SubjectClaim, session.UserId),

@@ -1,6 +1,5 @@
 using Latchkey.AspNetCore.Authentication;
 using Latchkey.AspNetCore.Http;
-using Latchkey.Sessions;
 using Microsoft.AspNetCore.Http;
 
 namespace Latchkey.AspNetCore.Csrf;
@@ -21,8 +20,7 @@ public sealed class CsrfTokenFilter : IEndpointFilter
         if (OriginCheckMiddleware.IsUnsafe(http.Request.Method)
             && http.Features.Get<LatchkeySessionFeature>() is { } session)
         {
-            var presented = http.Request.Headers[LatchkeyDefaults.CsrfHeaderName];
-            if (presented.Count != 1 || !CsrfTokens.Matches(session.CsrfToken, presented[0]))
+            if (!SessionCredentials.PresentsCsrfToken(http.Request, session.CsrfToken))
             {
                 return ValueTask.FromResult<object?>(LatchkeyProblems.Result(LatchkeyErrors.CsrfTokenInvalid));
             }

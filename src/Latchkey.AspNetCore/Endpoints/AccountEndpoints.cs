@@ -25,12 +25,13 @@ internal static class AccountEndpoints
             return problem;
         }
 
-        var result = await accounts.RegisterAsync(body!.Email, body.Password, context.GetRequestOrigin(), context.RequestAborted);
+        var result = await accounts.RegisterAsync(body!.Email, body.Password, context.Connection.RemoteIpAddress, context.RequestAborted);
         return result.Status switch
         {
             RegistrationStatus.Created => TypedResults.Json(
                 new UserResponse(result.Account!.Id, result.Account.Email), LatchkeyJsonContext.Default.UserResponse, statusCode: StatusCodes.Status201Created),
             RegistrationStatus.EmailTaken => LatchkeyProblems.Result(LatchkeyErrors.EmailTaken),
+            RegistrationStatus.Throttled => LatchkeyProblems.Result(LatchkeyErrors.TooManyAttempts, retryAfter: result.RetryAfter),
             _ => LatchkeyProblems.Result(LatchkeyErrors.ValidationFailed, errors: result.Errors),
         };
     }
@@ -44,12 +45,13 @@ internal static class AccountEndpoints
         }
 
         var userId = context.GetSubject()!;
-        var result = await accounts.ChangePasswordAsync(userId, body!.CurrentPassword, body.NewPassword, context.GetCookieSession(), context.GetRequestOrigin(), context.RequestAborted);
+        var result = await accounts.ChangePasswordAsync(userId, body!.CurrentPassword, body.NewPassword, context.GetCookieSession(), context.Connection.RemoteIpAddress, context.RequestAborted);
         return result.Status switch
         {
             PasswordChangeStatus.Changed => TypedResults.NoContent(),
             PasswordChangeStatus.InvalidCurrentPassword => LatchkeyProblems.Result(LatchkeyErrors.InvalidCurrentPassword),
             PasswordChangeStatus.AccountNotFound => LatchkeyProblems.Result(LatchkeyErrors.Unauthenticated),
+            PasswordChangeStatus.Throttled => LatchkeyProblems.Result(LatchkeyErrors.TooManyAttempts, retryAfter: result.RetryAfter),
             _ => LatchkeyProblems.Result(LatchkeyErrors.ValidationFailed, errors: result.Errors),
         };
     }

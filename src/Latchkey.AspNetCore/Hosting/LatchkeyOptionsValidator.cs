@@ -1,4 +1,5 @@
 using Latchkey.AspNetCore.Csrf;
+using Latchkey.AspNetCore.Http;
 using Latchkey.Keys;
 using Latchkey.Passwords;
 using Latchkey.Tokens;
@@ -18,7 +19,8 @@ internal sealed class LatchkeyOptionsValidator :
     IValidateOptions<PasswordHashingOptions>,
     IValidateOptions<ThrottlingOptions>,
     IValidateOptions<TokenOptions>,
-    IValidateOptions<KeyOptions>
+    IValidateOptions<KeyOptions>,
+    IValidateOptions<NetworkOptions>
 {
     public ValidateOptionsResult Validate(string? name, LatchkeyOptions options)
     {
@@ -42,9 +44,9 @@ internal sealed class LatchkeyOptionsValidator :
             }
         }
 
-        if (options.MaxRequestBodyBytes is < 1024 or > 1024 * 1024)
+        if (options.MaxRequestBodyBytes is < 1024 or > 64 * 1024)
         {
-            failures.Add("Latchkey:MaxRequestBodyBytes must be between 1024 and 1048576.");
+            failures.Add("Latchkey:MaxRequestBodyBytes must be between 1024 and 65536.");
         }
 
         var clientIds = new HashSet<string>(StringComparer.Ordinal);
@@ -257,6 +259,23 @@ internal sealed class LatchkeyOptionsValidator :
         if (options.MasterSecret is { Length: > 0 } secret && !IsStrongBase64(secret))
         {
             failures.Add("Latchkey:Keys:MasterSecret must be base64 of at least 32 bytes.");
+        }
+
+        return Result(failures);
+    }
+
+    public ValidateOptionsResult Validate(string? name, NetworkOptions options)
+    {
+        var failures = new List<string>();
+        var i = 0;
+        foreach (var entry in options.TrustedProxies)
+        {
+            if (!NetworkOptions.TryParseProxy(entry, out _))
+            {
+                failures.Add($"Latchkey:Network:TrustedProxies:{i} must be an IP address or a CIDR range such as 10.0.0.0/8; '{entry}' is not.");
+            }
+
+            i++;
         }
 
         return Result(failures);

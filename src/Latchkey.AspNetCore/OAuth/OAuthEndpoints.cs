@@ -19,7 +19,7 @@ internal static class OAuthEndpoints
         oauth.MapPost("/introspect", IntrospectAsync);
     }
 
-    private static async Task<IResult> TokenAsync(HttpContext context, TokenService tokens, ClientRegistry clients, IOptions<LatchkeyOptions> options)
+    private static async Task<IResult> TokenAsync(HttpContext context, TokenService tokens, ClientAuthenticator clients, IOptions<LatchkeyOptions> options)
     {
         var (request, client, error) = await ReadAsync(context, clients, options);
         if (error is not null)
@@ -63,7 +63,7 @@ internal static class OAuthEndpoints
     }
 
     private static async Task<IResult> RevokeAsync(
-        HttpContext context, ClientRegistry clients, TokenInspector inspector, IOptions<LatchkeyOptions> options)
+        HttpContext context, ClientAuthenticator clients, TokenInspector inspector, IOptions<LatchkeyOptions> options)
     {
         var (request, _, error) = await ReadAsync(context, clients, options);
         if (error is not null)
@@ -83,7 +83,7 @@ internal static class OAuthEndpoints
     }
 
     private static async Task<IResult> IntrospectAsync(
-        HttpContext context, ClientRegistry clients, TokenInspector inspector, IOptions<LatchkeyOptions> options)
+        HttpContext context, ClientAuthenticator clients, TokenInspector inspector, IOptions<LatchkeyOptions> options)
     {
         var (request, client, error) = await ReadAsync(context, clients, options);
         if (error is not null)
@@ -108,7 +108,7 @@ internal static class OAuthEndpoints
 
     // Every OAuth endpoint starts alike: read the form, then authenticate the client if it sent credentials.
     private static async Task<(OAuthRequest Request, RegisteredClient? Client, IResult? Error)> ReadAsync(
-        HttpContext context, ClientRegistry clients, IOptions<LatchkeyOptions> options)
+        HttpContext context, ClientAuthenticator clients, IOptions<LatchkeyOptions> options)
     {
         var (request, error) = await OAuthRequest.ReadAsync(context, options.Value.MaxRequestBodyBytes);
         if (request is null)
@@ -116,7 +116,7 @@ internal static class OAuthEndpoints
             return (null!, null, error!);
         }
 
-        var (client, clientError) = request.AuthenticateClient(clients, context.GetRequestOrigin());
+        var (client, clientError) = await request.AuthenticateClientAsync(clients, context);
         return (request, client, clientError);
     }
 }

@@ -1,9 +1,8 @@
 using System.Text;
 using Latchkey.Clients;
-using Latchkey.Security;
 using Latchkey.Tokens;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
@@ -15,6 +14,8 @@ namespace Latchkey.AspNetCore.OAuth;
 /// </summary>
 internal sealed class OAuthRequest
 {
+    private const int MaxParameters = 32;
+    private const int MaxKeyLength = 64;
     private readonly IFormCollection _form;
 
     private OAuthRequest(IFormCollection form, string? clientId, string? clientSecret, bool usedBasic)
@@ -52,10 +53,18 @@ internal sealed class OAuthRequest
             return (null, OAuthResponses.Error(OAuthErrors.InvalidRequest, "The request body is too large."));
         }
 
-        IFormCollection form;
+        FormCollection form;
         try
         {
-            form = await request.ReadFormAsync(new FormOptions { ValueCountLimit = 32, KeyLengthLimit = 64, ValueLengthLimit = maxBytes, BufferBody = false }, context.RequestAborted);
+            // FormReader, unlike HttpRequest.ReadFormAsync, decodes %00 like any other escape, so a token
+            // value holding a NUL is one more unknown token (RFC 7009: revoke still answers 200).
+            using var reader = new FormReader(request.Body, Encoding.UTF8)
+            {
+                ValueCountLimit = MaxParameters,
+                KeyLengthLimit = MaxKeyLength,
+                ValueLengthLimit = maxBytes,
+            };
+            form = new FormCollection(await reader.ReadFormAsync(context.RequestAborted));
         }
         catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException or IOException)
         {
@@ -96,19 +105,24 @@ internal sealed class OAuthRequest
         return (new OAuthRequest(form, clientId, clientSecret, usedBasic), null);
     }
 
-    /// <summary>Authenticates the client, if the request carries credentials.</summary>
-    /// <returns>The client; null with no error when no credentials were given; an error when they are wrong.</returns>
-    public (RegisteredClient? Client, IResult? Error) AuthenticateClient(ClientRegistry clients, RequestOrigin origin)
+    /// <summary>Authenticates the client, if the request carries credentials; wrong ones are throttled like wrong passwords.</summary>
+    /// <returns>The client; null with no error when no credentials were given; an error when they are wrong or throttled.</returns>
+    public async Task<(RegisteredClient? Client, IResult? Error)> AuthenticateClientAsync(ClientAuthenticator clients, HttpContext context)
     {
         if (ClientSecret is null)
         {
             return (null, null);
         }
 
-        var client = clients.Authenticate(ClientId, ClientSecret, origin);
-        return client is null
+        var result = await clients.AuthenticateAsync(ClientId, ClientSecret, context.Connection.RemoteIpAddress, context.RequestAborted);
+        if (result.IsThrottled)
+        {
+            return (null, OAuthResponses.Error(OAuthErrors.SlowDown, "Too many failed client authentications; wait before trying again.", result.RetryAfter));
+        }
+
+        return result.Client is null
             ? (null, OAuthResponses.Error(OAuthErrors.InvalidClient, "Client authentication failed.", basicChallenge: UsedBasic))
-            : (client, null);
+            : (result.Client, null);
     }
 
     // RFC 6749 §2.3.1: id and secret are form-urlencoded before being joined and base64-encoded.

@@ -30,10 +30,13 @@ public enum RegistrationStatus
 
     /// <summary>The email address is taken.</summary>
     EmailTaken,
+
+    /// <summary>Too many recent failures for this address or client; wait <see cref="RegistrationResult.RetryAfter"/>.</summary>
+    Throttled,
 }
 
 /// <summary>The outcome of creating an account, with the account or the errors.</summary>
-public sealed record RegistrationResult(RegistrationStatus Status, Account? Account, ValidationErrors? Errors);
+public sealed record RegistrationResult(RegistrationStatus Status, Account? Account, ValidationErrors? Errors, TimeSpan RetryAfter = default);
 
 /// <summary>The outcome of checking an email and password.</summary>
 public enum SignInStatus
@@ -65,7 +68,10 @@ public enum PasswordChangeStatus
 
     /// <summary>The account no longer exists.</summary>
     AccountNotFound,
+
+    /// <summary>Too many recent wrong passwords; wait <see cref="PasswordChangeResult.RetryAfter"/>.</summary>
+    Throttled,
 }
 
 /// <summary>The outcome of a password change, with errors when invalid.</summary>
-public sealed record PasswordChangeResult(PasswordChangeStatus Status, ValidationErrors? Errors);
+public sealed record PasswordChangeResult(PasswordChangeStatus Status, ValidationErrors? Errors, TimeSpan RetryAfter = default);

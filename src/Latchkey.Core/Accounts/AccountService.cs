@@ -15,7 +15,7 @@ public sealed class AccountService
     private readonly IAccountStore _store;
     private readonly IPasswordHasher _hasher;
     private readonly PasswordHashingGate _gate;
-    private readonly ILoginThrottle _throttle;
+    private readonly CredentialThrottle _throttle;
     private readonly UserSignOutService _signOut;
     private readonly TimeProvider _time;
     private readonly ILogger<AccountService> _logger;
@@ -27,7 +27,7 @@ public sealed class AccountService
         IAccountStore store,
         IPasswordHasher hasher,
         PasswordHashingGate gate,
-        ILoginThrottle throttle,
+        CredentialThrottle throttle,
         UserSignOutService signOut,
         TimeProvider time,
         IOptions<PasswordHashingOptions> hashing,
@@ -52,8 +52,11 @@ public sealed class AccountService
         _dummyHash = new Lazy<string>(() => hasher.Hash(Security.RandomTokens.Create(16)), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
-    /// <summary>Creates an account.</summary>
-    public async Task<RegistrationResult> RegisterAsync(string? email, string? password, RequestOrigin origin, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates an account. A sign-up for a taken address counts as a failed attempt for that address and
+    /// the caller's, like a wrong password, so that sign-up cannot probe for accounts faster than login.
+    /// </summary>
+    public async Task<RegistrationResult> RegisterAsync(string? email, string? password, IPAddress? clientAddress, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         errors.AddIfPresent("email", EmailAddress.Validate(email, out var trimmed));
@@ -64,23 +67,16 @@ public sealed class AccountService
         }
 
         var normalized = EmailAddress.Normalize(trimmed);
-
-        // A cheap check first, so that a taken address costs no hashing work; the insert decides.
-        if (await _store.FindByNormalizedEmailAsync(normalized, cancellationToken).ConfigureAwait(false) is not null)
-        {
-            return new RegistrationResult(RegistrationStatus.EmailTaken, null, null);
-        }
-
-        var hash = await _gate.RunAsync(() => _hasher.Hash(password!), cancellationToken).ConfigureAwait(false);
-        var now = Storage.StoredTime.Truncate(_time.GetUtcNow());
-        var account = new Account(Guid.CreateVersion7(now).ToString(), trimmed, normalized, hash, now, now);
-        if (!await _store.TryCreateAsync(account, cancellationToken).ConfigureAwait(false))
-        {
-            return new RegistrationResult(RegistrationStatus.EmailTaken, null, null);
-        }
-
-        _audit.AccountCreated(account.Id, origin.ClientIp);
-        return new RegistrationResult(RegistrationStatus.Created, account, null);
+        return await _throttle.RunAsync(
+            ThrottleKeys.For(normalized, clientAddress),
+            clientAddress,
+            static wait => new RegistrationResult(RegistrationStatus.Throttled, null, null, wait),
+            async ct =>
+            {
+                var result = await CreateAsync(trimmed, normalized, password!, clientAddress, ct).ConfigureAwait(false);
+                return (result, result.Status == RegistrationStatus.Created ? AttemptOutcome.Succeeded : AttemptOutcome.Failed);
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -91,37 +87,12 @@ public sealed class AccountService
     {
         var trimmed = email?.Trim() ?? string.Empty;
         var normalized = trimmed.Length is > 0 and <= EmailAddress.MaxLength ? EmailAddress.Normalize(trimmed) : string.Empty;
-        var keys = ThrottleKeys.For(normalized, clientAddress);
-        var clientIp = new RequestOrigin(clientAddress, null).ClientIp;
-
-        var wait = await _throttle.GetRetryAfterAsync(keys, cancellationToken).ConfigureAwait(false);
-        if (wait is { } retryAfter)
-        {
-            _audit.LoginThrottled(clientIp, (int)Math.Ceiling(retryAfter.TotalSeconds));
-            return new SignInResult(SignInStatus.Throttled, null, retryAfter);
-        }
-
-        var account = normalized.Length == 0 ? null : await _store.FindByNormalizedEmailAsync(normalized, cancellationToken).ConfigureAwait(false);
-        var passwordOk = password is { Length: > 0 and <= PasswordPolicy.MaxLength * 2 };
-        var stored = account?.PasswordHash;
-        var result = await _gate.RunAsync(
-            () => _hasher.Verify(stored ?? _dummyHash.Value, passwordOk ? password! : string.Empty), cancellationToken).ConfigureAwait(false);
-
-        if (account is null || !passwordOk || result == PasswordVerificationResult.Failed)
-        {
-            await _throttle.RecordFailureAsync(keys, cancellationToken).ConfigureAwait(false);
-            _audit.LoginFailed(account is null ? SecurityAudit.LoginFailure.UnknownAccount : SecurityAudit.LoginFailure.WrongPassword, account?.Id, clientIp);
-            return new SignInResult(SignInStatus.InvalidCredentials, null, TimeSpan.Zero);
-        }
-
-        await _throttle.RecordSuccessAsync(keys, cancellationToken).ConfigureAwait(false);
-        if (result == PasswordVerificationResult.SuccessRehashNeeded)
-        {
-            await RehashAsync(account, password!, cancellationToken).ConfigureAwait(false);
-        }
-
-        _audit.LoginSucceeded(account.Id, clientIp);
-        return new SignInResult(SignInStatus.Succeeded, account, TimeSpan.Zero);
+        return await _throttle.RunAsync(
+            ThrottleKeys.For(normalized, clientAddress),
+            clientAddress,
+            static wait => new SignInResult(SignInStatus.Throttled, null, wait),
+            ct => CheckCredentialsAsync(normalized, password, new RequestOrigin(clientAddress, null).ClientIp, ct),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -130,7 +101,7 @@ public sealed class AccountService
     /// every access token issued before the change.
     /// </summary>
     public async Task<PasswordChangeResult> ChangePasswordAsync(
-        string userId, string? currentPassword, string? newPassword, Session? currentSession, RequestOrigin origin, CancellationToken cancellationToken)
+        string userId, string? currentPassword, string? newPassword, Session? currentSession, IPAddress? clientAddress, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         if (string.IsNullOrEmpty(currentPassword))
@@ -150,30 +121,92 @@ public sealed class AccountService
             return new PasswordChangeResult(PasswordChangeStatus.AccountNotFound, null);
         }
 
-        var check = currentPassword!.Length > PasswordPolicy.MaxLength * 2
-            ? PasswordVerificationResult.Failed
-            : await _gate.RunAsync(() => _hasher.Verify(account.PasswordHash, currentPassword), cancellationToken).ConfigureAwait(false);
-        if (check == PasswordVerificationResult.Failed)
-        {
-            _audit.PasswordChangeRefused(userId, origin.ClientIp);
-            return new PasswordChangeResult(PasswordChangeStatus.InvalidCurrentPassword, null);
-        }
-
-        var hash = await _gate.RunAsync(() => _hasher.Hash(newPassword!), cancellationToken).ConfigureAwait(false);
-        if (!await _store.TryReplacePasswordHashAsync(userId, account.PasswordHash, hash, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
-        {
-            // Another change won the race; this one was checked against a password that is no longer current.
-            return new PasswordChangeResult(PasswordChangeStatus.InvalidCurrentPassword, null);
-        }
-
-        _audit.PasswordChanged(userId, origin.ClientIp);
-        await _signOut.SignOutEverywhereAsync(userId, currentSession, origin, cancellationToken).ConfigureAwait(false);
-        return new PasswordChangeResult(PasswordChangeStatus.Changed, null);
+        // The same account counter as login: a stolen session does not buy more guesses at the password.
+        return await _throttle.RunAsync(
+            ThrottleKeys.For(account.NormalizedEmail, clientAddress),
+            clientAddress,
+            static wait => new PasswordChangeResult(PasswordChangeStatus.Throttled, null, wait),
+            async ct =>
+            {
+                var result = await ReplacePasswordAsync(account, currentPassword!, newPassword!, currentSession, new RequestOrigin(clientAddress, null), ct).ConfigureAwait(false);
+                return (result, result.Status == PasswordChangeStatus.Changed ? AttemptOutcome.Succeeded : AttemptOutcome.Failed);
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Finds an account by id.</summary>
     public Task<Account?> FindByIdAsync(string userId, CancellationToken cancellationToken) =>
         _store.FindByIdAsync(userId, cancellationToken);
+
+    private async Task<RegistrationResult> CreateAsync(
+        string trimmed, string normalized, string password, IPAddress? clientAddress, CancellationToken cancellationToken)
+    {
+        // A cheap check first, so that a taken address costs no hashing work; the insert decides.
+        if (await _store.FindByNormalizedEmailAsync(normalized, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return new RegistrationResult(RegistrationStatus.EmailTaken, null, null);
+        }
+
+        var hash = await _gate.RunAsync(() => _hasher.Hash(password), cancellationToken).ConfigureAwait(false);
+        var now = Storage.StoredTime.Truncate(_time.GetUtcNow());
+        var account = new Account(Guid.CreateVersion7(now).ToString(), trimmed, normalized, hash, now, now);
+        if (!await _store.TryCreateAsync(account, cancellationToken).ConfigureAwait(false))
+        {
+            return new RegistrationResult(RegistrationStatus.EmailTaken, null, null);
+        }
+
+        _audit.AccountCreated(account.Id, new RequestOrigin(clientAddress, null).ClientIp);
+        return new RegistrationResult(RegistrationStatus.Created, account, null);
+    }
+
+    // Unknown emails and wrong passwords take the same path (a verification against a dummy hash).
+    private async Task<(SignInResult Result, AttemptOutcome Outcome)> CheckCredentialsAsync(
+        string normalized, string? password, string? clientIp, CancellationToken cancellationToken)
+    {
+        var account = normalized.Length == 0 ? null : await _store.FindByNormalizedEmailAsync(normalized, cancellationToken).ConfigureAwait(false);
+        var passwordOk = password is { Length: > 0 and <= PasswordPolicy.MaxLength * 2 };
+        var stored = account?.PasswordHash;
+        var result = await _gate.RunAsync(
+            () => _hasher.Verify(stored ?? _dummyHash.Value, passwordOk ? password! : string.Empty), cancellationToken).ConfigureAwait(false);
+
+        if (account is null || !passwordOk || result == PasswordVerificationResult.Failed)
+        {
+            _audit.LoginFailed(account is null ? SecurityAudit.LoginFailure.UnknownAccount : SecurityAudit.LoginFailure.WrongPassword, account?.Id, clientIp);
+            return (new SignInResult(SignInStatus.InvalidCredentials, null, TimeSpan.Zero), AttemptOutcome.Failed);
+        }
+
+        if (result == PasswordVerificationResult.SuccessRehashNeeded)
+        {
+            await RehashAsync(account, password!, cancellationToken).ConfigureAwait(false);
+        }
+
+        _audit.LoginSucceeded(account.Id, clientIp);
+        return (new SignInResult(SignInStatus.Succeeded, account, TimeSpan.Zero), AttemptOutcome.Succeeded);
+    }
+
+    private async Task<PasswordChangeResult> ReplacePasswordAsync(
+        Account account, string currentPassword, string newPassword, Session? currentSession, RequestOrigin origin, CancellationToken cancellationToken)
+    {
+        var check = currentPassword.Length > PasswordPolicy.MaxLength * 2
+            ? PasswordVerificationResult.Failed
+            : await _gate.RunAsync(() => _hasher.Verify(account.PasswordHash, currentPassword), cancellationToken).ConfigureAwait(false);
+        if (check == PasswordVerificationResult.Failed)
+        {
+            _audit.PasswordChangeRefused(account.Id, origin.ClientIp);
+            return new PasswordChangeResult(PasswordChangeStatus.InvalidCurrentPassword, null);
+        }
+
+        var hash = await _gate.RunAsync(() => _hasher.Hash(newPassword), cancellationToken).ConfigureAwait(false);
+        if (!await _store.TryReplacePasswordHashAsync(account.Id, account.PasswordHash, hash, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+        {
+            // Another change won the race; this one was checked against a password that is no longer current.
+            return new PasswordChangeResult(PasswordChangeStatus.InvalidCurrentPassword, null);
+        }
+
+        _audit.PasswordChanged(account.Id, origin.ClientIp);
+        await _signOut.SignOutEverywhereAsync(account.Id, currentSession, origin, cancellationToken).ConfigureAwait(false);
+        return new PasswordChangeResult(PasswordChangeStatus.Changed, null);
+    }
 
     private async Task RehashAsync(Account account, string password, CancellationToken cancellationToken)
     {

@@ -58,9 +58,12 @@ public sealed partial class SecurityAudit
     [LoggerMessage(1503, LogLevel.Warning, "Login failed ({Reason}) for account {AccountId} from {ClientIp}", EventName = "LoginFailed")]
     public partial void LoginFailed(LoginFailure reason, string? accountId, string? clientIp);
 
-    /// <summary>1504: a login was refused without checking the password, because of earlier failures.</summary>
-    [LoggerMessage(1504, LogLevel.Warning, "Login throttled from {ClientIp}; retry after {RetryAfterSeconds} s", EventName = "LoginThrottled")]
-    public partial void LoginThrottled(string? clientIp, int retryAfterSeconds);
+    /// <summary>
+    /// 1504: a credential check (login, password grant, password change, sign-up, client authentication)
+    /// was refused without looking at the credential, because of earlier failures on the counter named.
+    /// </summary>
+    [LoggerMessage(1504, LogLevel.Warning, "Credential attempt throttled by its {KeyKind} counter from {ClientIp}; retry after {RetryAfterSeconds} s", EventName = "ThrottledAttempt")]
+    public partial void ThrottledAttempt(Throttling.ThrottleKeyKind keyKind, string? clientIp, int retryAfterSeconds);
 
     /// <summary>1505: a browser session started.</summary>
     [LoggerMessage(1505, LogLevel.Information, "Session {SessionPublicId} started for account {AccountId} from {ClientIp}", EventName = "SessionStarted")]

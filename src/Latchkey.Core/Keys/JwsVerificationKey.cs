@@ -24,16 +24,16 @@ public abstract class JwsVerificationKey : IDisposable
     public static bool TryFromJwk(JsonElement jwk, out JwsVerificationKey? key)
     {
         key = null;
-        if (jwk.ValueKind != JsonValueKind.Object || jwk.TryGetProperty("d", out _)
-            || (jwk.TryGetProperty("use", out var use) && (use.ValueKind != JsonValueKind.String || use.GetString() != "sig")))
-        {
-            return false;
-        }
-
-        var kty = Get(jwk, "kty");
-        var alg = Get(jwk, "alg");
         try
         {
+            if (jwk.ValueKind != JsonValueKind.Object || jwk.TryGetProperty("d", out _)
+                || (jwk.TryGetProperty("use", out var use) && (use.ValueKind != JsonValueKind.String || use.GetString() != "sig")))
+            {
+                return false;
+            }
+
+            var kty = Get(jwk, "kty");
+            var alg = Get(jwk, "alg");
             switch (kty)
             {
                 case "EC" when Get(jwk, "crv") == "P-256" && alg is null or SigningAlgorithms.ES256:
@@ -78,7 +78,9 @@ public abstract class JwsVerificationKey : IDisposable
                     return false;
             }
         }
-        catch (Exception ex) when (ex is CryptographicException or FormatException or ArgumentException)
+        // JsonDocument.Parse leaves string contents unchecked: reading a member name or value that is not
+        // valid UTF-8, or that escapes a lone surrogate, throws InvalidOperationException. Such a key is malformed.
+        catch (Exception ex) when (ex is CryptographicException or FormatException or ArgumentException or InvalidOperationException)
         {
             return false;
         }

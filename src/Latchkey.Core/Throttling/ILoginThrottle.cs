@@ -1,14 +1,19 @@
 namespace Latchkey.Throttling;
 
-/// <summary>Counts failed credential checks per key (account, client address) and says when to refuse.</summary>
+/// <summary>
+/// Counts credential attempts per key (account or client, and client address) and refuses them while a
+/// delay is owed. Checking and counting are one atomic step: an admitted attempt is charged as a
+/// failure before its credentials are checked, so parallel attempts cannot all pass the check before
+/// any of them is counted. Completing the attempt gives the charge back when it was not a failure.
+/// </summary>
 public interface ILoginThrottle
 {
-    /// <summary>How long the caller must wait before another attempt for these keys, or <see langword="null"/> to go ahead.</summary>
-    ValueTask<TimeSpan?> GetRetryAfterAsync(ThrottleKeys keys, CancellationToken cancellationToken);
+    /// <summary>Refuses the attempt while a delay is owed on either key; otherwise charges both keys with one failure.</summary>
+    ValueTask<ThrottleDecision> TryBeginAttemptAsync(ThrottleKeys keys, CancellationToken cancellationToken);
 
-    /// <summary>Counts a failed attempt against both keys.</summary>
-    ValueTask RecordFailureAsync(ThrottleKeys keys, CancellationToken cancellationToken);
-
-    /// <summary>Clears the account's counter after a successful login; the address counter stays.</summary>
-    ValueTask RecordSuccessAsync(ThrottleKeys keys, CancellationToken cancellationToken);
+    /// <summary>
+    /// Settles an admitted attempt: a failure keeps its charge; a success clears the subject's counter and
+    /// gives the address its charge back; an abandoned attempt gives both charges back.
+    /// </summary>
+    ValueTask CompleteAttemptAsync(ThrottleKeys keys, AttemptOutcome outcome, CancellationToken cancellationToken);
 }

@@ -3,12 +3,21 @@ using Microsoft.Extensions.Options;
 
 namespace Latchkey.Throttling;
 
-/// <summary>The single-node throttle: counters in process memory, bounded in number.</summary>
+/// <summary>
+/// The single-node throttle: counters in process memory, bounded in number by
+/// <see cref="ThrottlingOptions.MaxTrackedKeys"/>. Every read and write of a counter happens under the
+/// lock of its stripe (one of <see cref="StripeCount"/>), so attempts on different keys rarely contend
+/// and there is no global lock.
+/// </summary>
 public sealed class InMemoryLoginThrottle : ILoginThrottle
 {
+    private const int StripeCount = 64;
+
     private readonly ConcurrentDictionary<string, Counter> _counters = new(StringComparer.Ordinal);
+    private readonly Lock[] _stripes = [.. Enumerable.Range(0, StripeCount).Select(_ => new Lock())];
     private readonly TimeProvider _time;
     private readonly IOptions<ThrottlingOptions> _options;
+    private int _sweeping;
 
     /// <summary>Creates the throttle.</summary>
     public InMemoryLoginThrottle(TimeProvider time, IOptions<ThrottlingOptions> options)
@@ -17,42 +26,72 @@ public sealed class InMemoryLoginThrottle : ILoginThrottle
         _options = options;
     }
 
+    /// <summary>How many counters are kept now.</summary>
+    public int TrackedKeys => _counters.Count;
+
     /// <inheritdoc />
-    public ValueTask<TimeSpan?> GetRetryAfterAsync(ThrottleKeys keys, CancellationToken cancellationToken)
+    public ValueTask<ThrottleDecision> TryBeginAttemptAsync(ThrottleKeys keys, CancellationToken cancellationToken)
     {
         var options = _options.Value;
-        var now = _time.GetUtcNow();
-        var wait = Wait(keys.Account, options.FreeFailuresPerAccount, options, now);
-        if (keys.Address is not null)
+        var now = _time.GetUtcNow().UtcTicks;
+        if (_counters.Count >= options.MaxTrackedKeys)
         {
-            var addressWait = Wait(keys.Address, options.FreeFailuresPerAddress, options, now);
-            if (addressWait > wait)
+            Sweep(now, options);
+        }
+
+        // Both stripes are held together, taken in index order so that two attempts never wait on each other crosswise.
+        var first = StripeOf(keys.Subject);
+        var second = keys.Address is null ? first : StripeOf(keys.Address);
+        lock (_stripes[Math.Min(first, second)])
+        {
+            lock (_stripes[Math.Max(first, second)])
             {
-                wait = addressWait;
+                var wait = Wait(keys.Subject, options.FreeFailuresPerAccount, now, options);
+                var refusedBy = ThrottleKeys.KindOf(keys.Subject);
+                if (keys.Address is not null)
+                {
+                    var addressWait = Wait(keys.Address, options.FreeFailuresPerAddress, now, options);
+                    if (addressWait > wait)
+                    {
+                        (wait, refusedBy) = (addressWait, ThrottleKeyKind.Address);
+                    }
+                }
+
+                if (wait > TimeSpan.Zero)
+                {
+                    return ValueTask.FromResult(new ThrottleDecision(wait, refusedBy));
+                }
+
+                Charge(keys.Subject, now, options);
+                if (keys.Address is not null)
+                {
+                    Charge(keys.Address, now, options);
+                }
             }
         }
 
-        return ValueTask.FromResult(wait > TimeSpan.Zero ? wait : (TimeSpan?)null);
+        return ValueTask.FromResult(ThrottleDecision.Admitted);
     }
 
     /// <inheritdoc />
-    public ValueTask RecordFailureAsync(ThrottleKeys keys, CancellationToken cancellationToken)
+    public ValueTask CompleteAttemptAsync(ThrottleKeys keys, AttemptOutcome outcome, CancellationToken cancellationToken)
     {
-        var now = _time.GetUtcNow();
-        var options = _options.Value;
-        Increment(keys.Account, now, options);
-        if (keys.Address is not null)
+        switch (outcome)
         {
-            Increment(keys.Address, now, options);
+            case AttemptOutcome.Succeeded:
+                lock (_stripes[StripeOf(keys.Subject)])
+                {
+                    _counters.TryRemove(keys.Subject, out _);
+                }
+
+                Refund(keys.Address);
+                break;
+            case AttemptOutcome.Abandoned:
+                Refund(keys.Subject);
+                Refund(keys.Address);
+                break;
         }
 
-        return ValueTask.CompletedTask;
-    }
-
-    /// <inheritdoc />
-    public ValueTask RecordSuccessAsync(ThrottleKeys keys, CancellationToken cancellationToken)
-    {
-        _counters.TryRemove(keys.Account, out _);
         return ValueTask.CompletedTask;
     }
 
@@ -71,64 +110,99 @@ public sealed class InMemoryLoginThrottle : ILoginThrottle
         return ticks >= options.MaxDelay.Ticks ? options.MaxDelay : TimeSpan.FromTicks((long)ticks);
     }
 
-    private TimeSpan Wait(string key, int free, ThrottlingOptions options, DateTimeOffset now)
+    private static int StripeOf(string key) => (StringComparer.Ordinal.GetHashCode(key) & int.MaxValue) % StripeCount;
+
+    // Callers hold the key's stripe.
+    private TimeSpan Wait(string key, int free, long now, ThrottlingOptions options)
     {
-        if (!_counters.TryGetValue(key, out var counter))
+        if (!_counters.TryGetValue(key, out var counter) || now - counter.LastCharged > options.Window.Ticks)
         {
             return TimeSpan.Zero;
         }
 
-        lock (counter)
-        {
-            var until = counter.LastFailure + DelayFor(counter.Failures, free, options);
-            return until > now ? until - now : TimeSpan.Zero;
-        }
+        var until = counter.LastCharged + DelayFor(counter.Failures, free, options).Ticks;
+        return until > now ? TimeSpan.FromTicks(until - now) : TimeSpan.Zero;
     }
 
-    private void Increment(string key, DateTimeOffset now, ThrottlingOptions options)
+    // Callers hold the key's stripe.
+    private void Charge(string key, long now, ThrottlingOptions options)
     {
-        if (_counters.Count >= options.MaxTrackedKeys && !_counters.ContainsKey(key))
-        {
-            Sweep(now, options);
-        }
-
         var counter = _counters.GetOrAdd(key, static _ => new Counter());
-        lock (counter)
+        if (now - counter.LastCharged > options.Window.Ticks)
         {
-            if (now - counter.LastFailure > options.Window)
-            {
-                counter.Failures = 0;
-            }
+            counter.Failures = 0;
+        }
 
-            counter.Failures++;
-            counter.LastFailure = now;
+        counter.Failures++;
+        counter.LastCharged = now;
+    }
+
+    private void Refund(string? key)
+    {
+        if (key is null)
+        {
+            return;
+        }
+
+        lock (_stripes[StripeOf(key)])
+        {
+            // A counter back at zero is dropped, so that successes leave nothing behind.
+            if (_counters.TryGetValue(key, out var counter) && --counter.Failures <= 0)
+            {
+                _counters.TryRemove(key, out _);
+            }
         }
     }
 
-    private void Sweep(DateTimeOffset now, ThrottlingOptions options)
+    // One sweeper at a time; the others go on, so the bound can be passed by at most the attempts in flight.
+    private void Sweep(long now, ThrottlingOptions options)
     {
-        foreach (var pair in _counters)
+        if (Interlocked.CompareExchange(ref _sweeping, 1, 0) != 0)
         {
-            if (now - pair.Value.LastFailure > options.Window)
-            {
-                _counters.TryRemove(pair);
-            }
+            return;
         }
 
-        // Still full: drop the oldest half rather than grow without bound.
-        if (_counters.Count >= options.MaxTrackedKeys)
+        try
         {
-            foreach (var pair in _counters.OrderBy(p => p.Value.LastFailure).Take(_counters.Count / 2))
+            foreach (var (key, counter) in _counters)
             {
-                _counters.TryRemove(pair);
+                if (now - Volatile.Read(ref counter.LastCharged) > options.Window.Ticks)
+                {
+                    RemoveIf(key, c => now - c.LastCharged > options.Window.Ticks);
+                }
+            }
+
+            // Still full: drop the oldest half rather than grow without bound.
+            if (_counters.Count >= options.MaxTrackedKeys)
+            {
+                var oldest = _counters.Select(p => (p.Key, Charged: Volatile.Read(ref p.Value.LastCharged)))
+                    .OrderBy(p => p.Charged).Take(_counters.Count / 2).ToList();
+                foreach (var (key, charged) in oldest)
+                {
+                    RemoveIf(key, c => c.LastCharged <= charged);
+                }
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _sweeping, 0);
+        }
+    }
+
+    private void RemoveIf(string key, Func<Counter, bool> stale)
+    {
+        lock (_stripes[StripeOf(key)])
+        {
+            if (_counters.TryGetValue(key, out var counter) && stale(counter))
+            {
+                _counters.TryRemove(key, out _);
             }
         }
     }
 
     private sealed class Counter
     {
-        public int Failures { get; set; }
-
-        public DateTimeOffset LastFailure { get; set; }
+        public int Failures;
+        public long LastCharged;
     }
 }

@@ -1,17 +1,19 @@
 namespace Latchkey.Throttling;
 
 /// <summary>
-/// Progressive delay after failed logins (configuration section <c>Latchkey:Throttling</c>). There is
-/// no hard lockout, which an attacker could use to lock real users out: after the free failures each
-/// further failure doubles the wait, up to <see cref="MaxDelay"/>.
+/// Progressive delay after failed credential checks: login, password grant, password change, sign-up
+/// for a taken address, client authentication (configuration section <c>Latchkey:Throttling</c>). There
+/// is no hard lockout, which an attacker could use to lock real users out: after the free failures each
+/// further failure doubles the wait, up to <see cref="MaxDelay"/>. An attempt counts as a failure from
+/// the moment it is let through until it succeeds, so parallel attempts cannot pass together.
 /// </summary>
 public sealed class ThrottlingOptions
 {
-    /// <summary>Failed logins per account before delays start.</summary>
+    /// <summary>Failed attempts per account (or per service client) before delays start.</summary>
     /// <value>The default value is 5.</value>
     public int FreeFailuresPerAccount { get; set; } = 5;
 
-    /// <summary>Failed logins per client address (IPv6: per /64) before delays start.</summary>
+    /// <summary>Failed attempts per client address (IPv6: per /64) before delays start.</summary>
     /// <value>The default value is 20.</value>
     public int FreeFailuresPerAddress { get; set; } = 20;
 

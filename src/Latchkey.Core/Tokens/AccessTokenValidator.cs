@@ -16,6 +16,8 @@ namespace Latchkey.Tokens;
 public sealed class AccessTokenValidator
 {
     private const int StackLimit = 1024;
+    private const double MinUnixSeconds = -62135596800;
+    private const double MaxUnixSeconds = 253402300799;
 
     private readonly IVerificationKeyResolver _keys;
     private readonly IAccessTokenRevocationCheck? _revocation;
@@ -254,9 +256,9 @@ public sealed class AccessTokenValidator
                     case 8: clientId = ReadString(ref reader); break;
                     case 16: scope = ReadString(ref reader); break;
                     case 32: sid = ReadString(ref reader); break;
-                    case 64: exp = ReadNumber(ref reader); break;
-                    case 128: nbf = ReadNumber(ref reader); break;
-                    case 256: iat = ReadNumber(ref reader); break;
+                    case 64: exp = ReadNumericDate(ref reader); break;
+                    case 128: nbf = ReadNumericDate(ref reader); break;
+                    case 256: iat = ReadNumericDate(ref reader); break;
                     case 512:
                         audienceSeen = true;
                         audienceMatches = ReadAudience(ref reader, parameters.Audience);
@@ -358,6 +360,18 @@ public sealed class AccessTokenValidator
 
         var value = reader.GetDouble();
         return double.IsFinite(value) ? value : null;
+    }
+
+    // A NumericDate (RFC 7519 §2) beyond what DateTimeOffset holds (years 1 to 9999) cannot be acted on.
+    private static double? ReadNumericDate(ref Utf8JsonReader reader)
+    {
+        var value = ReadNumber(ref reader);
+        if (value is < MinUnixSeconds or > MaxUnixSeconds)
+        {
+            throw new FormatException("A time claim lies outside the years 1 to 9999.");
+        }
+
+        return value;
     }
 
     private static bool ReadAudience(ref Utf8JsonReader reader, string expected)

@@ -36,7 +36,10 @@ public sealed class TokenOptions
     /// <value>The default value is <c>latchkey</c>.</value>
     public string DefaultClientId { get; set; } = "latchkey";
 
-    /// <summary>Tokens longer than this are refused before any parsing.</summary>
-    /// <value>The default value is 8192 characters.</value>
-    public int MaxTokenLength { get; set; } = 8192;
+    /// <summary>
+    /// Tokens longer than this are refused before any parsing or signature work. Latchkey's own tokens
+    /// stay well under 1 KiB (an RS256 token with a 4096-bit key is about 1 KiB).
+    /// </summary>
+    /// <value>The default value is 4096 characters.</value>
+    public int MaxTokenLength { get; set; } = 4096;
 }

@@ -221,6 +221,7 @@ public sealed class JwtAttackTests(JwtAttackFixture fixture) : IClassFixture<Jwt
         Add("Rejects_DuplicateHeaderKid", TokenValidationError.Malformed, c => Replace(c.Token, 0, CompactJws.EncodeText($$"""{"alg":"ES256","typ":"at+jwt","kid":"{{c.Kid}}","kid":"{{AttackerKid}}"}""")));
 
         // Size: above the server's token limit but under Kestrel's header limit, then far above both.
+        Add("Rejects_OversizedToken_5KB", TokenValidationError.TooLarge, c => Padded(c.Token, 5 * 1024));
         Add("Rejects_OversizedToken_9KB", TokenValidationError.TooLarge, c => Padded(c.Token, 9 * 1024));
         Add("Rejects_OversizedToken_100KB", TokenValidationError.TooLarge, c => Padded(c.Token, 100 * 1024), mayBeRefusedByKestrel: true);
 

@@ -17,6 +17,9 @@ public sealed class TokenRevocationEndpointTests(TokenServerFixture fixture) : I
         { "JwtShapedGarbage", "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0." },
         { "VeryLong", new string('a', 10_000) },
         { "NonAscii", "tökén\u2028\uFFFF" },
+        { "NulCharacter", "abc\0def" },
+        { "OnlyNul", "\0" },
+        { "RefreshTokenPrefixThenNul", "lk_rt_\0" },
     };
 
     [Theory]
