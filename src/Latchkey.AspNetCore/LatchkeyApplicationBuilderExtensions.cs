@@ -13,7 +13,8 @@ public static class LatchkeyApplicationBuilderExtensions
     /// <summary>
     /// Adds, in order: forwarded headers from trusted proxies (when <c>Latchkey:Network:TrustedProxies</c>
     /// names any), problem details for exceptions and empty error responses, <c>Cache-Control:
-    /// no-store</c> on the API, the origin check for unsafe API requests, authentication and authorization.
+    /// no-store</c> on the API and OAuth endpoints, <c>Strict-Transport-Security</c> over HTTPS, the origin
+    /// check for unsafe API requests, authentication and authorization.
     /// </summary>
     public static IApplicationBuilder UseLatchkey(this IApplicationBuilder app)
     {
@@ -23,14 +24,9 @@ public static class LatchkeyApplicationBuilderExtensions
         app.UseStatusCodePages(context => LatchkeyProblems.Write(context.HttpContext, LatchkeyProblems.CodeForStatus(context.HttpContext.Response.StatusCode)));
         app.Use(static (context, next) =>
         {
-            // API answers carry credentials (cookies, CSRF tokens) or personal data: never cache them.
-            if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
-            {
-                context.Response.Headers.CacheControl = "no-store";
-                context.Response.Headers.Pragma = "no-cache";
-            }
-
-            context.Response.Headers.XContentTypeOptions = "nosniff";
+            // Set as the answer starts, so that an answer the exception handler rewrites (it clears the
+            // headers) still carries them.
+            context.Response.OnStarting(static state => AddSecurityHeaders((HttpContext)state), context);
             return next(context);
         });
         app.UseMiddleware<OriginCheckMiddleware>();
@@ -69,5 +65,30 @@ public static class LatchkeyApplicationBuilderExtensions
         }
 
         app.UseForwardedHeaders(forwarded);
+    }
+
+    private static Task AddSecurityHeaders(HttpContext context)
+    {
+        var headers = context.Response.Headers;
+
+        // API and OAuth answers carry credentials (cookies, CSRF tokens, tokens) or personal data: never
+        // cache them, framework errors (405, 413) included. Pragma for HTTP/1.0 caches (RFC 6749 §5.1).
+        var path = context.Request.Path;
+        if (path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/oauth", StringComparison.OrdinalIgnoreCase))
+        {
+            headers.CacheControl = "no-store";
+            headers.Pragma = "no-cache";
+        }
+
+        // HSTS only over HTTPS (RFC 6797 §7.2: never over plain HTTP; a trusted proxy's X-Forwarded-Proto
+        // counts). Unlike UseHsts, loopback hosts get it too. No includeSubDomains: sibling hosts are not
+        // this server's to pin.
+        if (context.Request.IsHttps)
+        {
+            headers.StrictTransportSecurity = "max-age=31536000";
+        }
+
+        headers.XContentTypeOptions = "nosniff";
+        return Task.CompletedTask;
     }
 }

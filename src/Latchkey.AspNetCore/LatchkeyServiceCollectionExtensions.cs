@@ -5,6 +5,7 @@ using Latchkey.AspNetCore.Authentication;
 using Latchkey.AspNetCore.Csrf;
 using Latchkey.AspNetCore.Http;
 using Latchkey.AspNetCore.Hosting;
+using Latchkey.Diagnostics;
 using Latchkey.Passwords;
 using Latchkey.Sessions;
 using Latchkey.Throttling;
@@ -52,6 +53,7 @@ public static class LatchkeyServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IPasswordHasher, Argon2idPasswordHasher>();
         services.TryAddSingleton<PasswordHashingGate>();
+        services.TryAddSingleton<SecurityAudit>();
         services.TryAddSingleton<ILoginThrottle, InMemoryLoginThrottle>();
         services.TryAddSingleton<CredentialThrottle>();
         services.TryAddSingleton<SessionCache>();

@@ -28,6 +28,7 @@ public sealed class SessionLifetimeTests : IAsyncLifetime
             _db.Revocation(_time),
             _time,
             Microsoft.Extensions.Options.Options.Create(_sessionOptions),
+            new Latchkey.Diagnostics.SecurityAudit(NullLoggerFactory.Instance),
             NullLogger<SessionManager>.Instance);
         _userId = Guid.NewGuid().ToString();
         var now = _time.GetUtcNow();
@@ -39,7 +40,7 @@ public sealed class SessionLifetimeTests : IAsyncLifetime
     [Fact]
     public async Task Create_GivesRandom256BitIdAndStoresOnlyItsHash()
     {
-        var created = await _sessions.CreateAsync(_userId, "agent", "127.0.0.1", CancellationToken.None);
+        var created = await _sessions.CreateAsync(_userId, new RequestOrigin(System.Net.IPAddress.Loopback, "agent"), CancellationToken.None);
 
         Assert.Equal(SessionManager.IdLength, created.RawId.Length);
         Assert.Equal(SecretHash.Compute(created.RawId), created.Session.IdHash);
@@ -48,14 +49,14 @@ public sealed class SessionLifetimeTests : IAsyncLifetime
         Assert.Equal(created.Session.PublicId, stored.PublicId);
         Assert.NotEqual(created.RawId, stored.PublicId);
         Assert.Equal(CsrfTokens.For(created.RawId), created.CsrfToken);
-        var other = await _sessions.CreateAsync(_userId, "agent", "127.0.0.1", CancellationToken.None);
+        var other = await _sessions.CreateAsync(_userId, new RequestOrigin(System.Net.IPAddress.Loopback, "agent"), CancellationToken.None);
         Assert.NotEqual(created.RawId, other.RawId);
     }
 
     [Fact]
     public async Task Validate_OneSecondBeforeIdleTimeout_IsLive_AtIdleTimeout_IsEnded()
     {
-        var created = await _sessions.CreateAsync(_userId, null, null, CancellationToken.None);
+        var created = await _sessions.CreateAsync(_userId, RequestOrigin.None, CancellationToken.None);
 
         _time.Advance(Idle - OneSecond);
         Assert.NotNull(await _sessions.ValidateAsync(created.RawId, true, CancellationToken.None));
@@ -72,7 +73,7 @@ public sealed class SessionLifetimeTests : IAsyncLifetime
     [Fact]
     public async Task Validate_WithoutActivity_EndsExactlyAtIdleTimeout()
     {
-        var created = await _sessions.CreateAsync(_userId, null, null, CancellationToken.None);
+        var created = await _sessions.CreateAsync(_userId, RequestOrigin.None, CancellationToken.None);
 
         _time.Advance(Idle);
 
@@ -82,7 +83,7 @@ public sealed class SessionLifetimeTests : IAsyncLifetime
     [Fact]
     public async Task Validate_WithContinuousActivity_EndsAtAbsoluteTimeout()
     {
-        var created = await _sessions.CreateAsync(_userId, null, null, CancellationToken.None);
+        var created = await _sessions.CreateAsync(_userId, RequestOrigin.None, CancellationToken.None);
         var end = created.Session.CreatedAt + Absolute;
 
         while (_time.GetUtcNow() < end - TimeSpan.FromMinutes(10))
@@ -104,7 +105,7 @@ public sealed class SessionLifetimeTests : IAsyncLifetime
     [Fact]
     public async Task Validate_WithinTouchInterval_DoesNotWrite_AfterIt_Writes()
     {
-        var created = await _sessions.CreateAsync(_userId, null, null, CancellationToken.None);
+        var created = await _sessions.CreateAsync(_userId, RequestOrigin.None, CancellationToken.None);
         var createdAt = created.Session.LastSeenAt;
 
         _time.Advance(Touch - OneSecond);
@@ -139,10 +140,10 @@ public sealed class SessionLifetimeTests : IAsyncLifetime
     [Fact]
     public async Task EndAllForUser_KeepsOnlyTheGivenSession()
     {
-        var keep = await _sessions.CreateAsync(_userId, null, null, CancellationToken.None);
-        var other = await _sessions.CreateAsync(_userId, null, null, CancellationToken.None);
+        var keep = await _sessions.CreateAsync(_userId, RequestOrigin.None, CancellationToken.None);
+        var other = await _sessions.CreateAsync(_userId, RequestOrigin.None, CancellationToken.None);
 
-        var ended = await _sessions.EndAllForUserAsync(_userId, keep.Session, CancellationToken.None);
+        var ended = await _sessions.EndAllForUserAsync(_userId, keep.Session, RequestOrigin.None, CancellationToken.None);
 
         Assert.Equal(1, ended);
         Assert.NotNull(await _sessions.ValidateAsync(keep.RawId, true, CancellationToken.None));
@@ -152,9 +153,9 @@ public sealed class SessionLifetimeTests : IAsyncLifetime
     [Fact]
     public async Task Prune_DeletesOnlyExpiredSessions()
     {
-        var old = await _sessions.CreateAsync(_userId, null, null, CancellationToken.None);
+        var old = await _sessions.CreateAsync(_userId, RequestOrigin.None, CancellationToken.None);
         _time.Advance(Idle - TimeSpan.FromMinutes(5));
-        var fresh = await _sessions.CreateAsync(_userId, null, null, CancellationToken.None);
+        var fresh = await _sessions.CreateAsync(_userId, RequestOrigin.None, CancellationToken.None);
         _time.Advance(TimeSpan.FromMinutes(5));
 
         Assert.Equal(1, await _sessions.PruneAsync(CancellationToken.None));

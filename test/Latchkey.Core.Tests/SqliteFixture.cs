@@ -31,7 +31,7 @@ internal sealed class SqliteFixture : IAsyncDisposable
         Accounts,
         time,
         Options.Create(new Tokens.TokenOptions()),
-        NullLogger<Revocation.RevocationService>.Instance);
+        new Diagnostics.SecurityAudit(NullLoggerFactory.Instance));
 
     public static async Task<SqliteFixture> CreateAsync(string? directory = null)
     {

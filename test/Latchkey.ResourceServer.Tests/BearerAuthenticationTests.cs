@@ -137,8 +137,8 @@ public sealed class BearerAuthenticationTests(LatchkeyFixture fixture) : IClassF
         using var response = await api.GetAsync("hello", token);
 
         AssertInvalidToken(response);
-        var refusal = Assert.Single(api.Logs.Lines, l => l.Id.Name == "TokenRefused");
-        Assert.StartsWith("Bearer token refused: " + reason + " ", refusal.Message, StringComparison.Ordinal);
+        var refusal = Assert.Single(api.Logs.Entries, l => l.EventId.Name == "TokenRefused");
+        Assert.StartsWith("Bearer token refused: " + reason + " ", refusal.Text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -183,7 +183,7 @@ public sealed class BearerAuthenticationTests(LatchkeyFixture fixture) : IClassF
         AssertInvalidToken(response);
         Assert.Equal(1, api.Requests.Metadata);
         Assert.Equal(0, api.Requests.Jwks);
-        Assert.Contains(api.Logs.Lines, l => l.Id.Name == "IssuerMismatch");
+        Assert.Contains(api.Logs.Entries, l => l.EventId.Name == "IssuerMismatch");
     }
 
     [Fact]
@@ -200,8 +200,8 @@ public sealed class BearerAuthenticationTests(LatchkeyFixture fixture) : IClassF
         }
 
         var signature = token.Split('.')[2];
-        var lines = api.Logs.Lines.Select(l => l.Message).ToList();
-        Assert.Contains(api.Logs.Lines, l => l.Id.Name == "TokenRefused");
+        var lines = api.Logs.Entries.Select(l => l.Text + l.Scopes).ToList();
+        Assert.Contains(api.Logs.Entries, l => l.EventId.Name == "TokenRefused");
         Assert.DoesNotContain(lines, m => m.Contains(signature, StringComparison.Ordinal) || m.Contains(token.Split('.')[1], StringComparison.Ordinal));
     }
 

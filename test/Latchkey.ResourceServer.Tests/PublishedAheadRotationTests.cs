@@ -45,6 +45,6 @@ public sealed class PublishedAheadRotationTests(LatchkeyFixture fixture) : IClas
         using var signedByNewKey = await api.GetAsync("hello", third);
 
         Assert.Equal(HttpStatusCode.OK, signedByNewKey.StatusCode);
-        Assert.DoesNotContain(api.Logs.Lines, l => l.Id.Name == "TokenRefused");
+        Assert.DoesNotContain(api.Logs.Entries, l => l.EventId.Name == "TokenRefused");
     }
 }

@@ -24,7 +24,7 @@ public sealed class UnreachableAuthorityTests
         }
 
         Assert.Equal(1, api.Requests.Metadata);
-        Assert.Contains(api.Logs.Lines, l => l.Id.Name == "KeyFetchFailed");
+        Assert.Contains(api.Logs.Entries, l => l.EventId.Name == "KeyFetchFailed");
 
         // Latchkey comes up at the address the API was told.
         var options = new TestServerOptions { Time = time };
@@ -80,7 +80,7 @@ public sealed class UnreachableAuthorityTests
 
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
         Assert.Equal(2, api.Requests.Metadata);
-        Assert.Contains(api.Logs.Lines, l => l.Id.Name == "KeyFetchFailed");
+        Assert.Contains(api.Logs.Entries, l => l.EventId.Name == "KeyFetchFailed");
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public sealed class UnreachableAuthorityTests
         using var response = await pending;
 
         AssertInvalidToken(response);
-        Assert.Contains(api.Logs.Lines, l => l.Id.Name == "KeyFetchFailed");
+        Assert.Contains(api.Logs.Entries, l => l.EventId.Name == "KeyFetchFailed");
     }
 
     private static void AssertInvalidToken(HttpResponseMessage response)

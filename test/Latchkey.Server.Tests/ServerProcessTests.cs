@@ -27,7 +27,7 @@ public sealed class ServerProcessTests : IDisposable
         string email;
         await using (var first = await ServerProcess.StartAsync(_dataDirectory))
         {
-            using var client = new LatchkeyTestClient(first.BaseAddress);
+            using var client = first.CreateClient();
             email = TestData.NewEmail();
             await client.SignUpAndLoginAsync(email);
             using var me = await client.GetAsync("api/me");
@@ -40,7 +40,7 @@ public sealed class ServerProcessTests : IDisposable
         Assert.True(File.Exists(Path.Combine(_dataDirectory, "latchkey.db")), "The data directory holds no latchkey.db.");
 
         await using var second = await ServerProcess.StartAsync(_dataDirectory);
-        using var again = new LatchkeyTestClient(second.BaseAddress) { Cookie = cookie };
+        using var again = new LatchkeyTestClient(second.BaseAddress, second.Secrets) { Cookie = cookie };
         using var after = await again.GetAsync("api/me");
 
         Assert.True(after.StatusCode == HttpStatusCode.OK, $"GET /api/me after restart answered {(int)after.StatusCode}. Server output:\n{second.Output}");

@@ -16,6 +16,12 @@ public sealed class LatchkeyTestClient : IDisposable
 
     /// <summary>Creates a client for <paramref name="baseAddress"/>; TLS is accepted for the test certificate only.</summary>
     public LatchkeyTestClient(Uri baseAddress)
+        : this(baseAddress, null)
+    {
+    }
+
+    /// <summary>Creates a client that also tells <paramref name="secrets"/> every secret it sends or receives.</summary>
+    public LatchkeyTestClient(Uri baseAddress, SecretWatch? secrets)
     {
         var handler = new SocketsHttpHandler
         {
@@ -23,7 +29,7 @@ public sealed class LatchkeyTestClient : IDisposable
             AllowAutoRedirect = false,
             SslOptions = { RemoteCertificateValidationCallback = (_, cert, _, _) => cert is not null && cert.GetCertHashString() == TestCertificate.Instance.GetCertHashString() },
         };
-        _http = new HttpClient(handler) { BaseAddress = baseAddress };
+        _http = new HttpClient(secrets is null ? handler : new SecretRecordingHandler(secrets, handler)) { BaseAddress = baseAddress };
     }
 
     /// <summary>The session cookie as <c>name=value</c>, or null.</summary>

@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using Latchkey.Keys;
+using Latchkey.Security;
 using Latchkey.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -13,16 +16,25 @@ namespace Latchkey.Testing;
 /// The real Latchkey server (the same <see cref="LatchkeyServer.Build"/> that <c>Program</c> runs) on
 /// Kestrel at 127.0.0.1 with a free port, reached over real HTTP(S).
 /// </summary>
+/// <remarks>
+/// Every server keeps all its log output at Trace level (<see cref="Logs"/>) and watches every secret
+/// that passes through it or its clients (<see cref="Secrets"/>). Disposing it scans the log for those
+/// secrets and throws <see cref="SecretInLogException"/> on a find, so every test that uses a server
+/// also checks that nothing it did put a secret in the log.
+/// </remarks>
 public sealed class LatchkeyTestServer : IAsyncDisposable
 {
     private readonly bool _ownsDirectory;
+    private int _scanned;
 
-    private LatchkeyTestServer(WebApplication app, Uri baseAddress, string dataDirectory, bool ownsDirectory)
+    private LatchkeyTestServer(WebApplication app, Uri baseAddress, string dataDirectory, bool ownsDirectory, LogCapture logs, SecretWatch secrets)
     {
         App = app;
         BaseAddress = baseAddress;
         DataDirectory = dataDirectory;
         _ownsDirectory = ownsDirectory;
+        Logs = logs;
+        Secrets = secrets;
     }
 
     /// <summary>The running application; its <c>Services</c> reach the real singletons.</summary>
@@ -37,10 +49,33 @@ public sealed class LatchkeyTestServer : IAsyncDisposable
     /// <summary>The data directory in use.</summary>
     public string DataDirectory { get; }
 
+    /// <summary>Every event the server has logged, at every level and in every category.</summary>
+    public LogCapture Logs { get; }
+
+    /// <summary>The secrets seen so far; the log is scanned for them when the server is disposed.</summary>
+    public SecretWatch Secrets { get; }
+
+    /// <summary>The result of the scan made at disposal, once it has run.</summary>
+    public LogScanResult? LastScan { get; private set; }
+
     /// <summary>Starts a server.</summary>
     public static async Task<LatchkeyTestServer> StartAsync(TestServerOptions? options = null)
     {
         options ??= new TestServerOptions();
+        var logs = new LogCapture(options.LogSink);
+        var secrets = new SecretWatch();
+        foreach (var (key, value) in options.Settings)
+        {
+            if (key.EndsWith(":ClientSecret", StringComparison.OrdinalIgnoreCase))
+            {
+                secrets.Add("client secret", value);
+            }
+            else if (key.Equals("Latchkey:Keys:MasterSecret", StringComparison.OrdinalIgnoreCase))
+            {
+                secrets.Add("master secret", value);
+            }
+        }
+
         var ownsDirectory = options.DataDirectory is null;
         var dataDirectory = options.DataDirectory ?? NewDataDirectory();
         var scheme = options.Https ? "https" : "http";
@@ -73,12 +108,10 @@ public sealed class LatchkeyTestServer : IAsyncDisposable
                 builder.Services.Replace(ServiceDescriptor.Singleton(options.Time));
             }
 
-            if (options.LogSink is not null)
-            {
-                builder.Logging.AddProvider(new SinkLoggerProvider(options.LogSink));
-                builder.Logging.SetMinimumLevel(LogLevel.Trace);
-                builder.Logging.AddFilter((_, _) => true);
-            }
+            // Trace for the capture only; the console keeps the configured level.
+            builder.Logging.AddProvider(logs);
+            builder.Logging.AddFilter<LogCapture>(null, LogLevel.Trace);
+            builder.Services.AddSingleton<IStartupFilter>(new SecretRecordingStartupFilter(secrets));
         });
 
         try
@@ -98,7 +131,7 @@ public sealed class LatchkeyTestServer : IAsyncDisposable
         }
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new LatchkeyTestServer(app, new Uri(address + "/"), dataDirectory, ownsDirectory);
+        return new LatchkeyTestServer(app, new Uri(address + "/"), dataDirectory, ownsDirectory, logs, secrets);
     }
 
     /// <summary>A fresh empty directory under the system's temporary folder.</summary>
@@ -110,18 +143,21 @@ public sealed class LatchkeyTestServer : IAsyncDisposable
     }
 
     /// <summary>A client for this server with its own cookie jar and CSRF token.</summary>
-    public LatchkeyTestClient CreateClient() => new(BaseAddress);
+    public LatchkeyTestClient CreateClient() => new(BaseAddress, Secrets);
 
-    /// <summary>Stops the server, keeping the data directory.</summary>
+    /// <summary>Stops the server, keeping the data directory, and scans its log for secrets.</summary>
     public async Task StopAsync()
     {
+        WatchServerSecrets();
         await App.StopAsync();
         await App.DisposeAsync();
+        ScanLog();
     }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        WatchServerSecrets();
         try
         {
             await App.StopAsync();
@@ -136,6 +172,74 @@ public sealed class LatchkeyTestServer : IAsyncDisposable
         {
             TryDeleteDirectory(DataDirectory);
         }
+
+        ScanLog();
+    }
+
+    private void ScanLog()
+    {
+        if (Interlocked.Exchange(ref _scanned, 1) == 1)
+        {
+            return;
+        }
+
+        LastScan = Secrets.Scan(Logs.Entries);
+        Console.WriteLine(LastScan.Summary);
+        LastScan.ThrowIfLeaked();
+    }
+
+    // The signing keys as the running server holds them (decrypted), in every form a log could show them.
+    private void WatchServerSecrets()
+    {
+        try
+        {
+            foreach (var key in App.Services.GetRequiredService<SigningKeyRing>().Keys)
+            {
+                var privateKey = key.Material.ExportPrivateKey();
+                Secrets.AddKeyBytes("private signing key", privateKey);
+                foreach (var parameter in PrivateParameters(key.Material.Algorithm, privateKey))
+                {
+                    Secrets.AddKeyBytes("private signing key parameter", parameter);
+                }
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already stopped: the keys were watched then.
+        }
+
+        var secretFile = Path.Combine(DataDirectory, MasterSecret.FileName);
+        if (File.Exists(secretFile))
+        {
+            var text = File.ReadAllText(secretFile).Trim();
+            Secrets.Add("master secret", text);
+            Secrets.AddKeyBytes("master secret", Convert.FromBase64String(text));
+        }
+    }
+
+    private static IEnumerable<byte[]> PrivateParameters(string algorithm, byte[] privateKey)
+    {
+        switch (algorithm)
+        {
+            case SigningAlgorithms.ES256:
+                using (var ec = ECDsa.Create())
+                {
+                    ec.ImportPkcs8PrivateKey(privateKey, out _);
+                    return [ec.ExportParameters(true).D!];
+                }
+
+            case SigningAlgorithms.RS256 or SigningAlgorithms.PS256:
+                using (var rsa = RSA.Create())
+                {
+                    rsa.ImportPkcs8PrivateKey(privateKey, out _);
+                    var p = rsa.ExportParameters(true);
+                    return [p.D!, p.P!, p.Q!, p.DP!, p.DQ!, p.InverseQ!];
+                }
+
+            default:
+                // Ed25519 exports the raw 32-byte private key already.
+                return [];
+        }
     }
 
     private static void TryDeleteDirectory(string path)
@@ -147,42 +251,6 @@ public sealed class LatchkeyTestServer : IAsyncDisposable
         catch (IOException)
         {
             // A leftover temporary folder is harmless.
-        }
-    }
-
-    private sealed class SinkLoggerProvider(Action<string, LogLevel, string> sink) : ILoggerProvider
-    {
-        public ILogger CreateLogger(string categoryName) => new SinkLogger(categoryName, sink);
-
-        public void Dispose()
-        {
-        }
-    }
-
-    private sealed class SinkLogger(string category, Action<string, LogLevel, string> sink) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            var message = formatter(state, exception);
-            if (exception is not null)
-            {
-                message += " " + exception;
-            }
-
-            if (state is IEnumerable<KeyValuePair<string, object?>> values)
-            {
-                foreach (var (key, value) in values)
-                {
-                    message += $" {key}={value}";
-                }
-            }
-
-            sink(category, logLevel, message);
         }
     }
 }

@@ -6,8 +6,9 @@ namespace Latchkey.Testing;
 
 /// <summary>
 /// The built server (<c>src/Latchkey.Server/bin/&lt;Configuration&gt;/net10.0/Latchkey.Server.dll</c>) run as
-/// its own OS process with <c>dotnet</c> on a free port of 127.0.0.1. Disposing kills it. Several of
-/// them given the same connection strings form a cluster.
+/// its own OS process with <c>dotnet</c> on a free port of 127.0.0.1. Disposing kills it, then scans
+/// what it wrote to stdout and stderr for the secrets its clients saw (<see cref="Secrets"/>) and throws
+/// <see cref="SecretInLogException"/> on a find. Several of them given the same connection strings form a cluster.
 /// </summary>
 public sealed class ServerProcess : IAsyncDisposable
 {
@@ -23,6 +24,12 @@ public sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>Where the process listens.</summary>
     public Uri BaseAddress { get; }
+
+    /// <summary>The secrets its clients sent and received; its output is scanned for them at disposal.</summary>
+    public SecretWatch Secrets { get; } = new();
+
+    /// <summary>A client for this process that tells <see cref="Secrets"/> what it sends and receives.</summary>
+    public LatchkeyTestClient CreateClient() => new(BaseAddress, Secrets);
 
     /// <summary>What the process wrote to stdout and stderr so far.</summary>
     public string Output
@@ -43,18 +50,8 @@ public sealed class ServerProcess : IAsyncDisposable
         var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var framework = testOutput.Name;
         var configuration = testOutput.Parent?.Name ?? throw new InvalidOperationException($"Unexpected test output folder {testOutput.FullName}.");
-        var root = testOutput;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Latchkey.slnx")))
-        {
-            root = root.Parent;
-        }
 
-        if (root is null)
-        {
-            throw new InvalidOperationException($"No Latchkey.slnx above {testOutput.FullName}.");
-        }
-
-        return Path.Combine(root.FullName, "src", "Latchkey.Server", "bin", configuration, framework, "Latchkey.Server.dll");
+        return Path.Combine(RepositoryFolder.Root(), "src", "Latchkey.Server", "bin", configuration, framework, "Latchkey.Server.dll");
     }
 
     /// <summary>Starts the server process on a free port and waits until <c>/healthz</c> answers 200.</summary>
@@ -85,6 +82,9 @@ public sealed class ServerProcess : IAsyncDisposable
             "--Latchkey:Passwords:MemorySizeKiB=1024",
             "--Latchkey:Passwords:Iterations=1",
             "--Logging:LogLevel:Default=Warning",
+
+            // Latchkey's own events, the audit trail among them, reach the output that is scanned for secrets.
+            "--Logging:LogLevel:Latchkey=Information",
             .. extraArguments,
         ])
         {
@@ -187,6 +187,10 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             _process.Dispose();
         }
+
+        var scan = Secrets.Scan(Output, "the server process's output");
+        Console.WriteLine(scan.Summary);
+        scan.ThrowIfLeaked();
     }
 
     private void KillOnExit(object? sender, EventArgs e)

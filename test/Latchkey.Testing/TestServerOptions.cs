@@ -21,6 +21,6 @@ public sealed class TestServerOptions
     /// <summary>Extra configuration, as <c>Latchkey:Section:Key</c> to value.</summary>
     public Dictionary<string, string> Settings { get; } = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Receives every log line the server writes (category, level, message).</summary>
+    /// <summary>Also receives every log event the server writes (category, level, text), as it is written.</summary>
     public Action<string, Microsoft.Extensions.Logging.LogLevel, string>? LogSink { get; set; }
 }

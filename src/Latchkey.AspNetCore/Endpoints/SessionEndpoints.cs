@@ -45,7 +45,8 @@ internal static class SessionEndpoints
         }
 
         var ct = context.RequestAborted;
-        var result = await accounts.SignInAsync(body.Email, body.Password, context.Connection.RemoteIpAddress, ct);
+        var origin = context.GetRequestOrigin();
+        var result = await accounts.SignInAsync(body.Email, body.Password, origin.Address, ct);
         switch (result.Status)
         {
             case SignInStatus.Throttled:
@@ -55,9 +56,9 @@ internal static class SessionEndpoints
         }
 
         // Session fixation: whatever id the client brought is ended, and the new session gets a fresh one.
-        await sessions.EndByRawIdAsync(SessionCookie.Read(context.Request), ct);
+        await sessions.EndByRawIdAsync(SessionCookie.Read(context.Request), origin, ct);
         var account = result.Account!;
-        var created = await sessions.CreateAsync(account.Id, context.Request.Headers.UserAgent.ToString(), context.Connection.RemoteIpAddress?.ToString(), ct);
+        var created = await sessions.CreateAsync(account.Id, origin, ct);
         SessionCookie.Write(context, created.RawId, created.Session.AbsoluteExpiresAt);
         return TypedResults.Json(
             new LoginResponse(new UserResponse(account.Id, account.Email), created.CsrfToken, created.Session.ExpiresAt),
@@ -93,7 +94,7 @@ internal static class SessionEndpoints
             return LatchkeyProblems.Result(LatchkeyErrors.Unauthenticated, "This endpoint needs a session cookie.");
         }
 
-        await sessions.EndAsync(session, context.RequestAborted);
+        await sessions.EndAsync(session, context.GetRequestOrigin(), context.RequestAborted);
         SessionCookie.Clear(context);
         return TypedResults.NoContent();
     }
@@ -115,7 +116,7 @@ internal static class SessionEndpoints
 
     private static async Task<IResult> RevokeAsync(string id, HttpContext context, SessionManager sessions)
     {
-        var ended = await sessions.EndByPublicIdAsync(context.GetSubject()!, id, context.RequestAborted);
+        var ended = await sessions.EndByPublicIdAsync(context.GetSubject()!, id, context.GetRequestOrigin(), context.RequestAborted);
         if (ended is null)
         {
             return LatchkeyProblems.Result(LatchkeyErrors.NotFound, "The caller has no session with this id.");
@@ -131,7 +132,7 @@ internal static class SessionEndpoints
 
     private static async Task<IResult> RevokeAllAsync(HttpContext context, UserSignOutService signOut)
     {
-        await signOut.SignOutEverywhereAsync(context.GetSubject()!, keep: null, context.RequestAborted);
+        await signOut.SignOutEverywhereAsync(context.GetSubject()!, keep: null, context.GetRequestOrigin(), context.RequestAborted);
         if (context.GetCookieSession() is not null)
         {
             SessionCookie.Clear(context);

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Latchkey.AspNetCore.Authentication;
+using Latchkey.Security;
 using Latchkey.Sessions;
 using Microsoft.AspNetCore.Http;
 
@@ -13,6 +14,14 @@ public static class HttpContextExtensions
     {
         ArgumentNullException.ThrowIfNull(context);
         return context.User.FindFirstValue(LatchkeyDefaults.SubjectClaim);
+    }
+
+    /// <summary>The request's TCP peer address and <c>User-Agent</c>, for sessions and the audit trail.</summary>
+    public static RequestOrigin GetRequestOrigin(this HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var userAgent = context.Request.Headers.UserAgent;
+        return new RequestOrigin(context.Connection.RemoteIpAddress, userAgent.Count > 0 ? userAgent.ToString() : null);
     }
 
     /// <summary>The session that authenticated the request through its cookie, if any.</summary>

@@ -40,10 +40,10 @@ internal static class OAuthEndpoints
                 }
 
                 result = await tokens.PasswordGrantAsync(
-                    request["username"], request["password"], request["scope"], client, context.Connection.RemoteIpAddress, context.RequestAborted);
+                    request["username"], request["password"], request["scope"], client, context.GetRequestOrigin(), context.RequestAborted);
                 break;
             case "refresh_token":
-                result = await tokens.RefreshGrantAsync(request["refresh_token"], client, request.ClientId, context.RequestAborted);
+                result = await tokens.RefreshGrantAsync(request["refresh_token"], client, request.ClientId, context.GetRequestOrigin(), context.RequestAborted);
                 break;
             case "client_credentials":
                 if (client is null)
@@ -78,7 +78,7 @@ internal static class OAuthEndpoints
         }
 
         // RFC 7009 §2.2: the answer is 200 whether or not the token was known; the hint only orders the lookups.
-        await inspector.RevokeAsync(token, context.RequestAborted);
+        await inspector.RevokeAsync(token, context.GetRequestOrigin(), context.RequestAborted);
         return OAuthResponses.Json(StatusCodes.Status200OK, _ => { });
     }
 

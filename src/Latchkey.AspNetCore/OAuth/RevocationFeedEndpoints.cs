@@ -1,5 +1,6 @@
 using System.Text;
 using System.Threading.Channels;
+using Latchkey.AspNetCore.Http;
 using Latchkey.Clients;
 using Latchkey.Revocation;
 using Latchkey.Tokens;
@@ -25,7 +26,7 @@ internal static class RevocationFeedEndpoints
     private static async Task StreamAsync(HttpContext context, ClientRegistry clients, RevocationList revocations)
     {
         if (!OAuthRequest.TryParseBasic(context.Request.Headers.Authorization, out var clientId, out var secret)
-            || clients.Authenticate(clientId, secret) is null)
+            || clients.Authenticate(clientId, secret, context.GetRequestOrigin()) is null)
         {
             await OAuthResponses.Error(OAuthErrors.InvalidClient, "The revocation feed needs client authentication.", basicChallenge: true).ExecuteAsync(context);
             return;

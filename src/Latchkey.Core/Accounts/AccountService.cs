@@ -1,6 +1,7 @@
 using System.Net;
 using Latchkey.Diagnostics;
 using Latchkey.Passwords;
+using Latchkey.Security;
 using Latchkey.Sessions;
 using Latchkey.Throttling;
 using Microsoft.Extensions.Logging;
@@ -19,6 +20,7 @@ public sealed class AccountService
     private readonly AccountEmailCache _emails;
     private readonly TimeProvider _time;
     private readonly ILogger<AccountService> _logger;
+    private readonly SecurityAudit _audit;
     private readonly Lazy<string> _dummyHash;
 
     /// <summary>Creates the service.</summary>
@@ -31,6 +33,7 @@ public sealed class AccountService
         AccountEmailCache emails,
         TimeProvider time,
         IOptions<PasswordHashingOptions> hashing,
+        SecurityAudit audit,
         ILogger<AccountService> logger)
     {
         _store = store;
@@ -41,6 +44,7 @@ public sealed class AccountService
         _emails = emails;
         _time = time;
         _logger = logger;
+        _audit = audit;
 
         if (hashing.Value is { MemorySizeKiB: < 19456 } or { Iterations: < 2 })
         {
@@ -72,7 +76,7 @@ public sealed class AccountService
             static wait => new RegistrationResult(RegistrationStatus.Throttled, null, null, wait),
             async ct =>
             {
-                var result = await CreateAsync(trimmed, normalized, password!, ct).ConfigureAwait(false);
+                var result = await CreateAsync(trimmed, normalized, password!, clientAddress, ct).ConfigureAwait(false);
                 return (result, result.Status == RegistrationStatus.Created ? AttemptOutcome.Succeeded : AttemptOutcome.Failed);
             },
             cancellationToken).ConfigureAwait(false);
@@ -90,7 +94,7 @@ public sealed class AccountService
             ThrottleKeys.For(normalized, clientAddress),
             clientAddress,
             static wait => new SignInResult(SignInStatus.Throttled, null, wait),
-            ct => CheckCredentialsAsync(normalized, password, clientAddress?.ToString(), ct),
+            ct => CheckCredentialsAsync(normalized, password, new RequestOrigin(clientAddress, null).ClientIp, ct),
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -127,7 +131,7 @@ public sealed class AccountService
             static wait => new PasswordChangeResult(PasswordChangeStatus.Throttled, null, wait),
             async ct =>
             {
-                var result = await ReplacePasswordAsync(account, currentPassword!, newPassword!, currentSession, ct).ConfigureAwait(false);
+                var result = await ReplacePasswordAsync(account, currentPassword!, newPassword!, currentSession, new RequestOrigin(clientAddress, null), ct).ConfigureAwait(false);
                 return (result, result.Status == PasswordChangeStatus.Changed ? AttemptOutcome.Succeeded : AttemptOutcome.Failed);
             },
             cancellationToken).ConfigureAwait(false);
@@ -158,7 +162,8 @@ public sealed class AccountService
         return account?.Email;
     }
 
-    private async Task<RegistrationResult> CreateAsync(string trimmed, string normalized, string password, CancellationToken cancellationToken)
+    private async Task<RegistrationResult> CreateAsync(
+        string trimmed, string normalized, string password, IPAddress? clientAddress, CancellationToken cancellationToken)
     {
         // A cheap check first, so that a taken address costs no hashing work; the insert decides.
         if (await _store.FindByNormalizedEmailAsync(normalized, cancellationToken).ConfigureAwait(false) is not null)
@@ -174,7 +179,7 @@ public sealed class AccountService
             return new RegistrationResult(RegistrationStatus.EmailTaken, null, null);
         }
 
-        Log.AccountCreated(_logger, account.Id);
+        _audit.AccountCreated(account.Id, new RequestOrigin(clientAddress, null).ClientIp);
         return new RegistrationResult(RegistrationStatus.Created, account, null);
     }
 
@@ -190,7 +195,7 @@ public sealed class AccountService
 
         if (account is null || !passwordOk || result == PasswordVerificationResult.Failed)
         {
-            Log.LoginFailed(_logger, clientIp);
+            _audit.LoginFailed(account is null ? SecurityAudit.LoginFailure.UnknownAccount : SecurityAudit.LoginFailure.WrongPassword, account?.Id, clientIp);
             return (new SignInResult(SignInStatus.InvalidCredentials, null, TimeSpan.Zero), AttemptOutcome.Failed);
         }
 
@@ -199,19 +204,19 @@ public sealed class AccountService
             await RehashAsync(account, password!, cancellationToken).ConfigureAwait(false);
         }
 
-        Log.LoginSucceeded(_logger, account.Id, clientIp);
+        _audit.LoginSucceeded(account.Id, clientIp);
         return (new SignInResult(SignInStatus.Succeeded, account, TimeSpan.Zero), AttemptOutcome.Succeeded);
     }
 
     private async Task<PasswordChangeResult> ReplacePasswordAsync(
-        Account account, string currentPassword, string newPassword, Session? currentSession, CancellationToken cancellationToken)
+        Account account, string currentPassword, string newPassword, Session? currentSession, RequestOrigin origin, CancellationToken cancellationToken)
     {
         var check = currentPassword.Length > PasswordPolicy.MaxLength * 2
             ? PasswordVerificationResult.Failed
             : await _gate.RunAsync(() => _hasher.Verify(account.PasswordHash, currentPassword), cancellationToken).ConfigureAwait(false);
         if (check == PasswordVerificationResult.Failed)
         {
-            Log.PasswordChangeRefused(_logger, account.Id);
+            _audit.PasswordChangeRefused(account.Id, origin.ClientIp);
             return new PasswordChangeResult(PasswordChangeStatus.InvalidCurrentPassword, null);
         }
 
@@ -222,8 +227,8 @@ public sealed class AccountService
             return new PasswordChangeResult(PasswordChangeStatus.InvalidCurrentPassword, null);
         }
 
-        await _signOut.SignOutEverywhereAsync(account.Id, currentSession, cancellationToken).ConfigureAwait(false);
-        Log.PasswordChanged(_logger, account.Id);
+        _audit.PasswordChanged(account.Id, origin.ClientIp);
+        await _signOut.SignOutEverywhereAsync(account.Id, currentSession, origin, cancellationToken).ConfigureAwait(false);
         return new PasswordChangeResult(PasswordChangeStatus.Changed, null);
     }
 

@@ -1,4 +1,5 @@
 using Latchkey.Revocation;
+using Latchkey.Security;
 using Latchkey.Sessions;
 using Latchkey.Tokens;
 
@@ -23,11 +24,11 @@ public sealed class UserSignOutService
     }
 
     /// <summary>Signs the account out everywhere, keeping <paramref name="keep"/> when given.</summary>
-    public async Task SignOutEverywhereAsync(string userId, Session? keep, CancellationToken cancellationToken)
+    public async Task SignOutEverywhereAsync(string userId, Session? keep, RequestOrigin origin, CancellationToken cancellationToken)
     {
         // Access tokens first: from the moment this returns, none issued before it is accepted.
-        await _revocation.RevokeAllForUserAsync(userId, cancellationToken).ConfigureAwait(false);
-        await _refreshTokens.RevokeAllForUserAsync(userId, cancellationToken).ConfigureAwait(false);
-        await _sessions.EndAllForUserAsync(userId, keep, cancellationToken).ConfigureAwait(false);
+        await _revocation.RevokeAllForUserAsync(userId, origin, cancellationToken).ConfigureAwait(false);
+        await _refreshTokens.RevokeAllForUserAsync(userId, origin, cancellationToken).ConfigureAwait(false);
+        await _sessions.EndAllForUserAsync(userId, keep, origin, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -28,7 +28,7 @@ public sealed class ClientAuthenticator
             static wait => new ClientAuthenticationResult(null, wait),
             _ =>
             {
-                var client = _clients.Authenticate(clientId, secret);
+                var client = _clients.Authenticate(clientId, secret, new Security.RequestOrigin(clientAddress, null));
                 return Task.FromResult((new ClientAuthenticationResult(client, TimeSpan.Zero), client is null ? AttemptOutcome.Failed : AttemptOutcome.Succeeded));
             },
             cancellationToken);

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Latchkey.Diagnostics;
 using Latchkey.Security;
 using Microsoft.Extensions.Options;
 
@@ -12,11 +13,13 @@ public sealed class ClientRegistry
 {
     private static readonly byte[] DummyHash = SecretHash.Compute("latchkey-no-such-client");
     private readonly FrozenDictionary<string, RegisteredClient> _clients;
+    private readonly SecurityAudit _audit;
 
     /// <summary>Loads the clients and clears their plain secrets from the options.</summary>
-    public ClientRegistry(IOptions<LatchkeyOptions> options)
+    public ClientRegistry(IOptions<LatchkeyOptions> options, SecurityAudit audit)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _audit = audit;
         var clients = new Dictionary<string, RegisteredClient>(StringComparer.Ordinal);
         foreach (var client in options.Value.Clients)
         {
@@ -36,12 +39,13 @@ public sealed class ClientRegistry
     /// <summary>Whether a client with this id is registered.</summary>
     public bool Contains(string clientId) => _clients.ContainsKey(clientId);
 
-    /// <summary>Checks a client's credentials.</summary>
+    /// <summary>Checks a client's credentials; a refusal is an audit event.</summary>
     /// <returns>The client, or <see langword="null"/> when the id is unknown or the secret wrong.</returns>
-    public RegisteredClient? Authenticate(string? clientId, string? secret)
+    public RegisteredClient? Authenticate(string? clientId, string? secret, RequestOrigin origin)
     {
         if (clientId is null || secret is null || secret.Length > 1024)
         {
+            Refused(clientId, origin);
             return null;
         }
 
@@ -49,6 +53,19 @@ public sealed class ClientRegistry
         SecretHash.Compute(secret, presented);
         var found = _clients.TryGetValue(clientId, out var client);
         var matches = SecretHash.FixedTimeEquals(presented, found ? client!.SecretHash : DummyHash);
-        return found && matches ? client : null;
+        if (found && matches)
+        {
+            return client;
+        }
+
+        Refused(clientId, origin);
+        return null;
+    }
+
+    // The id is the caller's text: logged only when registered, else cut short so that a flood cannot fill the log.
+    private void Refused(string? clientId, RequestOrigin origin)
+    {
+        var named = clientId is null || _clients.ContainsKey(clientId) || clientId.Length <= 64 ? clientId : clientId[..64] + "…";
+        _audit.ClientAuthenticationFailed(named, origin.ClientIp);
     }
 }

@@ -22,14 +22,16 @@ public sealed class KeyRingManager : IDisposable
     private readonly IOptions<KeyOptions> _options;
     private readonly IOptions<TokenOptions> _tokens;
     private readonly ILogger<KeyRingManager> _logger;
+    private readonly SecurityAudit _audit;
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly Dictionary<string, SigningKeyMaterial> _loaded = new(StringComparer.Ordinal);
 
     /// <summary>Creates the manager.</summary>
     public KeyRingManager(
         ISigningKeyStore store, SigningKeyRing ring, KeyProtector protector, TimeProvider time,
-        IOptions<KeyOptions> options, IOptions<TokenOptions> tokens, ILogger<KeyRingManager> logger)
+        IOptions<KeyOptions> options, IOptions<TokenOptions> tokens, SecurityAudit audit, ILogger<KeyRingManager> logger)
     {
+        _audit = audit;
         _store = store;
         _ring = ring;
         _protector = protector;
@@ -63,7 +65,7 @@ public sealed class KeyRingManager : IDisposable
 
                 if (await _store.TryAddAsync(next, cancellationToken).ConfigureAwait(false))
                 {
-                    Log.SigningKeyAdded(_logger, next.Kid, next.Algorithm, next.ActivatesAt);
+                    _audit.KeyRotated(next.Kid, next.Algorithm, next.Sequence, next.ActivatesAt);
                     rotateNow = false;
                 }
 

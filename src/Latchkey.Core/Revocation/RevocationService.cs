@@ -1,7 +1,7 @@
 using Latchkey.Accounts;
 using Latchkey.Diagnostics;
+using Latchkey.Security;
 using Latchkey.Tokens;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Latchkey.Revocation;
@@ -19,12 +19,12 @@ public sealed class RevocationService
     private readonly IAccountStore _accounts;
     private readonly TimeProvider _time;
     private readonly IOptions<TokenOptions> _options;
-    private readonly ILogger<RevocationService> _logger;
+    private readonly SecurityAudit _audit;
 
     /// <summary>Creates the service.</summary>
     public RevocationService(
         RevocationList list, IRevocationStore store, IRevocationBroadcaster broadcaster, IAccountStore accounts,
-        TimeProvider time, IOptions<TokenOptions> options, ILogger<RevocationService> logger)
+        TimeProvider time, IOptions<TokenOptions> options, SecurityAudit audit)
     {
         _list = list;
         _store = store;
@@ -32,24 +32,24 @@ public sealed class RevocationService
         _accounts = accounts;
         _time = time;
         _options = options;
-        _logger = logger;
+        _audit = audit;
     }
 
     /// <summary>Revokes one access token until it expires.</summary>
-    public Task RevokeAccessTokenAsync(string jti, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
-        AddAsync(new RevocationEntry(RevocationKind.AccessToken, jti, 0, expiresAt), cancellationToken);
+    public Task RevokeAccessTokenAsync(string jti, DateTimeOffset expiresAt, RequestOrigin origin, CancellationToken cancellationToken) =>
+        AddAsync(new RevocationEntry(RevocationKind.AccessToken, jti, 0, expiresAt), origin, cancellationToken);
 
     /// <summary>Revokes every access token minted from a session or refresh-token family (<c>sid</c>).</summary>
-    public Task RevokeSessionTokensAsync(string sid, CancellationToken cancellationToken) =>
-        AddAsync(new RevocationEntry(RevocationKind.Session, sid, 0, LastExpiry()), cancellationToken);
+    public Task RevokeSessionTokensAsync(string sid, RequestOrigin origin, CancellationToken cancellationToken) =>
+        AddAsync(new RevocationEntry(RevocationKind.Session, sid, 0, LastExpiry()), origin, cancellationToken);
 
     /// <summary>Revokes every access token of the account issued before now, exactly: later ones stay valid.</summary>
-    public async Task RevokeAllForUserAsync(string userId, CancellationToken cancellationToken)
+    public async Task RevokeAllForUserAsync(string userId, RequestOrigin origin, CancellationToken cancellationToken)
     {
         var generation = await _accounts.RaiseTokenGenerationAsync(userId, cancellationToken).ConfigureAwait(false);
         if (generation is { } g)
         {
-            await AddAsync(new RevocationEntry(RevocationKind.UserGeneration, userId, g, LastExpiry()), cancellationToken).ConfigureAwait(false);
+            await AddAsync(new RevocationEntry(RevocationKind.UserGeneration, userId, g, LastExpiry()), origin, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -70,11 +70,11 @@ public sealed class RevocationService
         await _store.PruneAsync(now, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task AddAsync(RevocationEntry entry, CancellationToken cancellationToken)
+    private async Task AddAsync(RevocationEntry entry, RequestOrigin origin, CancellationToken cancellationToken)
     {
         await _store.AddAsync(entry, cancellationToken).ConfigureAwait(false);
         _list.Apply(entry);
-        Log.TokensRevoked(_logger, entry.Kind.ToString(), entry.Id);
+        _audit.TokenRevoked(entry.Kind.ToString(), entry.Id, entry.Generation, origin.ClientIp);
         await _broadcaster.PublishAsync(entry, cancellationToken).ConfigureAwait(false);
     }
 

@@ -25,11 +25,14 @@ public sealed class SessionManager
     private readonly ILogger<SessionManager> _logger;
     private readonly RevocationService _revocation;
     private readonly SessionCache _cache;
+    private readonly SecurityAudit _audit;
 
     /// <summary>Creates the manager.</summary>
     public SessionManager(
-        ISessionStore store, SessionCache cache, RevocationService revocation, TimeProvider time, IOptions<SessionOptions> options, ILogger<SessionManager> logger)
+        ISessionStore store, SessionCache cache, RevocationService revocation, TimeProvider time, IOptions<SessionOptions> options,
+        SecurityAudit audit, ILogger<SessionManager> logger)
     {
+        _audit = audit;
         _store = store;
         _cache = cache;
         _revocation = revocation;
@@ -38,10 +41,11 @@ public sealed class SessionManager
         _logger = logger;
     }
 
-    /// <summary>Starts a new session for <paramref name="userId"/> with a fresh random id.</summary>
-    public async Task<NewSession> CreateAsync(string userId, string? userAgent, string? ipAddress, CancellationToken cancellationToken)
+    /// <summary>Starts a new session for <paramref name="userId"/> with a fresh random id; it keeps the origin's address and user agent.</summary>
+    public async Task<NewSession> CreateAsync(string userId, RequestOrigin origin, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(userId);
+        ArgumentNullException.ThrowIfNull(origin);
         var options = _options.Value;
         var now = StoredTime.Truncate(_time.GetUtcNow());
         var rawId = RandomTokens.Create(IdBytes);
@@ -54,10 +58,10 @@ public sealed class SessionManager
             now,
             Min(now + options.IdleTimeout, absolute),
             absolute,
-            Truncate(userAgent, MaxUserAgentLength),
-            Truncate(ipAddress, 64));
+            Truncate(origin.UserAgent, MaxUserAgentLength),
+            Truncate(origin.ClientIp, 64));
         await _store.CreateAsync(session, cancellationToken).ConfigureAwait(false);
-        Log.SessionCreated(_logger, session.PublicId, userId);
+        _audit.SessionStarted(session.PublicId, userId, origin.ClientIp);
         return new NewSession(session, rawId, CsrfTokens.For(rawId));
     }
 
@@ -132,23 +136,14 @@ public sealed class SessionManager
         _store.ListForUserAsync(userId, _time.GetUtcNow(), cancellationToken);
 
     /// <summary>Ends the session (logout) and the access tokens minted from it.</summary>
-    public async Task<bool> EndAsync(Session session, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(session);
-        _cache.Remove(session.IdHash);
-        var ended = await _store.DeleteAsync(session.IdHash, cancellationToken).ConfigureAwait(false);
-        if (ended)
-        {
-            Log.SessionEnded(_logger, session.PublicId, session.UserId);
-        }
+    public Task<bool> EndAsync(Session session, RequestOrigin origin, CancellationToken cancellationToken) =>
+        EndAsync(session, SecurityAudit.SessionEnd.Logout, origin, cancellationToken);
 
-        // Access tokens minted from the session end with it.
-        await _revocation.RevokeSessionTokensAsync(session.PublicId, cancellationToken).ConfigureAwait(false);
-        return ended;
-    }
-
-    /// <summary>Ends the session whose raw id is <paramref name="rawId"/>, if there is one.</summary>
-    public async Task<bool> EndByRawIdAsync(string? rawId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Ends the session whose raw id is <paramref name="rawId"/>, if there is one: at login, the session the
+    /// client's cookie named is replaced by a new one.
+    /// </summary>
+    public async Task<bool> EndByRawIdAsync(string? rawId, RequestOrigin origin, CancellationToken cancellationToken)
     {
         if (!IsWellFormed(rawId))
         {
@@ -157,12 +152,12 @@ public sealed class SessionManager
 
         var idHash = SecretHash.Compute(rawId!);
         var session = await _store.FindAsync(idHash, cancellationToken).ConfigureAwait(false);
-        return session is not null && await EndAsync(session, cancellationToken).ConfigureAwait(false);
+        return session is not null && await EndAsync(session, SecurityAudit.SessionEnd.ReplacedAtLogin, origin, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Ends one of the user's sessions by its public id.</summary>
     /// <returns>The ended session, or <see langword="null"/> when the user has no such session.</returns>
-    public async Task<Session?> EndByPublicIdAsync(string userId, string publicId, CancellationToken cancellationToken)
+    public async Task<Session?> EndByPublicIdAsync(string userId, string publicId, RequestOrigin origin, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(publicId) || publicId.Length > 64)
         {
@@ -173,19 +168,19 @@ public sealed class SessionManager
         if (ended is not null)
         {
             _cache.Remove(ended.IdHash);
-            Log.SessionEnded(_logger, ended.PublicId, userId);
-            await _revocation.RevokeSessionTokensAsync(ended.PublicId, cancellationToken).ConfigureAwait(false);
+            _audit.SessionEnded(ended.PublicId, userId, SecurityAudit.SessionEnd.RevokedByOwner, origin.ClientIp);
+            await _revocation.RevokeSessionTokensAsync(ended.PublicId, origin, cancellationToken).ConfigureAwait(false);
         }
 
         return ended;
     }
 
     /// <summary>Ends every session of the user, except <paramref name="keep"/> when given.</summary>
-    public async Task<int> EndAllForUserAsync(string userId, Session? keep, CancellationToken cancellationToken)
+    public async Task<int> EndAllForUserAsync(string userId, Session? keep, RequestOrigin origin, CancellationToken cancellationToken)
     {
         var count = await _store.DeleteAllForUserAsync(userId, keep?.IdHash, cancellationToken).ConfigureAwait(false);
         _cache.RemoveUser(userId);
-        Log.SessionsEndedForUser(_logger, userId, count);
+        _audit.AllSessionsEnded(userId, count, keep?.PublicId, origin.ClientIp);
         return count;
     }
 
@@ -214,6 +209,21 @@ public sealed class SessionManager
         }
 
         return true;
+    }
+
+    private async Task<bool> EndAsync(Session session, SecurityAudit.SessionEnd reason, RequestOrigin origin, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        _cache.Remove(session.IdHash);
+        var ended = await _store.DeleteAsync(session.IdHash, cancellationToken).ConfigureAwait(false);
+        if (ended)
+        {
+            _audit.SessionEnded(session.PublicId, session.UserId, reason, origin.ClientIp);
+        }
+
+        // Access tokens minted from the session end with it.
+        await _revocation.RevokeSessionTokensAsync(session.PublicId, origin, cancellationToken).ConfigureAwait(false);
+        return ended;
     }
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;

@@ -1,7 +1,6 @@
 using System.Net;
 using Latchkey.Diagnostics;
 using Latchkey.Storage;
-using Microsoft.Extensions.Logging;
 
 namespace Latchkey.Throttling;
 
@@ -13,13 +12,13 @@ namespace Latchkey.Throttling;
 public sealed class CredentialThrottle
 {
     private readonly ILoginThrottle _throttle;
-    private readonly ILogger<CredentialThrottle> _logger;
+    private readonly SecurityAudit _audit;
 
     /// <summary>Creates the throttle front.</summary>
-    public CredentialThrottle(ILoginThrottle throttle, ILogger<CredentialThrottle> logger)
+    public CredentialThrottle(ILoginThrottle throttle, SecurityAudit audit)
     {
         _throttle = throttle;
-        _logger = logger;
+        _audit = audit;
     }
 
     /// <summary>Runs <paramref name="check"/> unless the throttle refuses, in which case <paramref name="refused"/> gives the answer.</summary>
@@ -41,7 +40,7 @@ public sealed class CredentialThrottle
         var decision = await _throttle.TryBeginAttemptAsync(keys, cancellationToken).ConfigureAwait(false);
         if (!decision.IsAdmitted)
         {
-            Log.ThrottledAttempt(_logger, decision.RefusedBy, clientAddress?.ToString(), (int)Math.Ceiling(decision.RetryAfter.TotalSeconds));
+            _audit.ThrottledAttempt(decision.RefusedBy, new Security.RequestOrigin(clientAddress, null).ClientIp, (int)Math.Ceiling(decision.RetryAfter.TotalSeconds));
             return refused(decision.RetryAfter);
         }
 

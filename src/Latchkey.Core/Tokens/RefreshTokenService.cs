@@ -5,7 +5,6 @@ using Latchkey.Diagnostics;
 using Latchkey.Revocation;
 using Latchkey.Security;
 using Latchkey.Storage;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Latchkey.Tokens;
@@ -24,20 +23,20 @@ public sealed class RefreshTokenService
     private readonly RevocationService _revocation;
     private readonly TimeProvider _time;
     private readonly IOptions<TokenOptions> _options;
-    private readonly ILogger<RefreshTokenService> _logger;
+    private readonly SecurityAudit _audit;
     private readonly byte[] _successorKey;
 
     /// <summary>Creates the service.</summary>
     public RefreshTokenService(
         IRefreshTokenStore store, RevocationService revocation, MasterSecret secret, TimeProvider time,
-        IOptions<TokenOptions> options, ILogger<RefreshTokenService> logger)
+        IOptions<TokenOptions> options, SecurityAudit audit)
     {
         ArgumentNullException.ThrowIfNull(secret);
         _store = store;
         _revocation = revocation;
         _time = time;
         _options = options;
-        _logger = logger;
+        _audit = audit;
         _successorKey = secret.DeriveKey("refresh-token-successor/v1");
     }
 
@@ -45,19 +44,21 @@ public sealed class RefreshTokenService
     public static string SessionIdOf(string familyId) => "rtf_" + familyId;
 
     /// <summary>Starts a family after a login and returns its first token.</summary>
-    public async Task<(string Token, RefreshTokenFamily Family)> IssueAsync(string userId, string clientId, string scope, CancellationToken cancellationToken)
+    public async Task<(string Token, RefreshTokenFamily Family)> IssueAsync(
+        string userId, string clientId, string scope, RequestOrigin origin, CancellationToken cancellationToken)
     {
         var options = _options.Value;
         var now = _time.GetUtcNow();
         var family = new RefreshTokenFamily(RandomTokens.Create(16), userId, clientId, scope, StoredTime.Truncate(now), StoredTime.Truncate(now + options.RefreshTokenAbsoluteLifetime));
         var token = Prefix + RandomTokens.Create(32);
         await _store.CreateFamilyAsync(family, SecretHash.Compute(token), Min(StoredTime.Truncate(now + options.RefreshTokenLifetime), family.ExpiresAt), cancellationToken).ConfigureAwait(false);
+        _audit.RefreshFamilyStarted(family.FamilyId, userId, clientId, origin.ClientIp);
         return (token, family);
     }
 
     /// <summary>Spends <paramref name="token"/> and returns its successor, or refuses it.</summary>
     /// <returns>The successor and the family, or <see langword="null"/> for <c>invalid_grant</c>.</returns>
-    public async Task<(string Token, RefreshTokenFamily Family)?> RotateAsync(string? token, CancellationToken cancellationToken)
+    public async Task<(string Token, RefreshTokenFamily Family)?> RotateAsync(string? token, RequestOrigin origin, CancellationToken cancellationToken)
     {
         if (!IsWellFormed(token))
         {
@@ -78,8 +79,8 @@ public sealed class RefreshTokenService
             case RotationStatus.Reused:
                 // RFC 6749 §10.4 / RFC 9700 §4.14.2: a spent token presented again means one of the two
                 // holders is a thief; the family is already revoked in the store, its access tokens follow.
-                Log.RefreshTokenReuseDetected(_logger, result.Family!.FamilyId, result.Family.UserId);
-                await _revocation.RevokeSessionTokensAsync(SessionIdOf(result.Family.FamilyId), cancellationToken).ConfigureAwait(false);
+                _audit.RefreshReuseDetected(result.Family!.FamilyId, result.Family.UserId, result.Family.ClientId, origin.ClientIp);
+                await _revocation.RevokeSessionTokensAsync(SessionIdOf(result.Family.FamilyId), origin, cancellationToken).ConfigureAwait(false);
                 return null;
             default:
                 return null;
@@ -92,7 +93,7 @@ public sealed class RefreshTokenService
 
     /// <summary>Revokes the family of <paramref name="token"/> and the access tokens minted from it.</summary>
     /// <returns>Whether the token was a refresh token this server knows.</returns>
-    public async Task<bool> RevokeAsync(string? token, CancellationToken cancellationToken)
+    public async Task<bool> RevokeAsync(string? token, RequestOrigin origin, CancellationToken cancellationToken)
     {
         if (!IsWellFormed(token))
         {
@@ -105,18 +106,18 @@ public sealed class RefreshTokenService
             return false;
         }
 
-        Log.RefreshFamilyRevoked(_logger, family.FamilyId);
-        await _revocation.RevokeSessionTokensAsync(SessionIdOf(family.FamilyId), cancellationToken).ConfigureAwait(false);
+        _audit.RefreshFamilyRevoked(family.FamilyId, family.UserId, origin.ClientIp);
+        await _revocation.RevokeSessionTokensAsync(SessionIdOf(family.FamilyId), origin, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
     /// <summary>Revokes every refresh-token family of the account.</summary>
-    public async Task RevokeAllForUserAsync(string userId, CancellationToken cancellationToken)
+    public async Task RevokeAllForUserAsync(string userId, RequestOrigin origin, CancellationToken cancellationToken)
     {
         var families = await _store.RevokeAllForUserAsync(userId, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         foreach (var familyId in families)
         {
-            Log.RefreshFamilyRevoked(_logger, familyId);
+            _audit.RefreshFamilyRevoked(familyId, userId, origin.ClientIp);
         }
     }
 

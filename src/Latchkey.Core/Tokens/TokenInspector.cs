@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Latchkey.Revocation;
+using Latchkey.Security;
 using Microsoft.Extensions.Options;
 
 namespace Latchkey.Tokens;
@@ -28,18 +29,18 @@ public sealed class TokenInspector
     }
 
     /// <summary>Revokes <paramref name="token"/> if it is a live token of this server; anything else is ignored.</summary>
-    public async Task RevokeAsync(string token, CancellationToken cancellationToken)
+    public async Task RevokeAsync(string token, RequestOrigin origin, CancellationToken cancellationToken)
     {
         if (RefreshTokenService.IsWellFormed(token))
         {
-            await _refreshTokens.RevokeAsync(token, cancellationToken).ConfigureAwait(false);
+            await _refreshTokens.RevokeAsync(token, origin, cancellationToken).ConfigureAwait(false);
             return;
         }
 
         var result = _validator.Validate(token, Parameters());
         if (result.IsValid)
         {
-            await _revocation.RevokeAccessTokenAsync(result.Token!.JwtId, result.Token.ExpiresAt + _options.Value.ClockSkew, cancellationToken).ConfigureAwait(false);
+            await _revocation.RevokeAccessTokenAsync(result.Token!.JwtId, result.Token.ExpiresAt + _options.Value.ClockSkew, origin, cancellationToken).ConfigureAwait(false);
         }
     }
 

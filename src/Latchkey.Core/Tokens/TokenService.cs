@@ -1,6 +1,6 @@
-using System.Net;
 using Latchkey.Accounts;
 using Latchkey.Clients;
+using Latchkey.Security;
 using Latchkey.Sessions;
 using Microsoft.Extensions.Options;
 
@@ -40,10 +40,10 @@ public sealed class TokenService
     /// <param name="password">The password.</param>
     /// <param name="scope">The requested scope.</param>
     /// <param name="client">The authenticated client, or <see langword="null"/> for the default public client.</param>
-    /// <param name="clientAddress">The caller's address, for throttling.</param>
+    /// <param name="origin">Where the request came from, for throttling and the audit trail.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     public async Task<TokenResult> PasswordGrantAsync(
-        string? username, string? password, string? scope, RegisteredClient? client, IPAddress? clientAddress, CancellationToken cancellationToken)
+        string? username, string? password, string? scope, RegisteredClient? client, RequestOrigin origin, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(username) || string.IsNullOrEmpty(password))
         {
@@ -60,7 +60,8 @@ public sealed class TokenService
             return TokenResult.Fail(OAuthErrors.InvalidScope, "The requested scope exceeds what the client may have.");
         }
 
-        var signIn = await _accounts.SignInAsync(username, password, clientAddress, cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(origin);
+        var signIn = await _accounts.SignInAsync(username, password, origin.Address, cancellationToken).ConfigureAwait(false);
         switch (signIn.Status)
         {
             case SignInStatus.Throttled:
@@ -72,7 +73,7 @@ public sealed class TokenService
         var account = signIn.Account!;
         var clientId = client?.ClientId ?? _options.Value.DefaultClientId;
         var granted = string.Join(' ', requested);
-        var (refresh, family) = await _refreshTokens.IssueAsync(account.Id, clientId, granted, cancellationToken).ConfigureAwait(false);
+        var (refresh, family) = await _refreshTokens.IssueAsync(account.Id, clientId, granted, origin, cancellationToken).ConfigureAwait(false);
         var access = Issue(new AccessTokenClaims(account.Id, clientId, granted, RefreshTokenService.SessionIdOf(family.FamilyId), account.TokenGeneration));
         return new TokenResult(access, refresh, granted, null, null);
     }
@@ -81,8 +82,10 @@ public sealed class TokenService
     /// <param name="refreshToken">The presented refresh token.</param>
     /// <param name="client">The authenticated client, if the request authenticated one.</param>
     /// <param name="claimedClientId">A <c>client_id</c> given without a secret, if any.</param>
+    /// <param name="origin">Where the request came from, for the audit trail.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
-    public async Task<TokenResult> RefreshGrantAsync(string? refreshToken, RegisteredClient? client, string? claimedClientId, CancellationToken cancellationToken)
+    public async Task<TokenResult> RefreshGrantAsync(
+        string? refreshToken, RegisteredClient? client, string? claimedClientId, RequestOrigin origin, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(refreshToken))
         {
@@ -96,7 +99,7 @@ public sealed class TokenService
             return TokenResult.Fail(OAuthErrors.InvalidGrant, "The refresh token was issued to another client.");
         }
 
-        var rotated = await _refreshTokens.RotateAsync(refreshToken, cancellationToken).ConfigureAwait(false);
+        var rotated = await _refreshTokens.RotateAsync(refreshToken, origin, cancellationToken).ConfigureAwait(false);
         if (rotated is not { } pair)
         {
             return TokenResult.Fail(OAuthErrors.InvalidGrant, "The refresh token is invalid, expired, revoked or already used.");

@@ -19,7 +19,7 @@ public sealed class ClusterNode : IAsyncDisposable
     {
         Name = name;
         _process = process;
-        _http = new HttpClient(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false })
+        _http = new HttpClient(new SecretRecordingHandler(process.Secrets, new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }))
         {
             BaseAddress = process.BaseAddress,
             Timeout = TimeSpan.FromSeconds(15),

@@ -382,7 +382,7 @@ public sealed class KeyRotationTests : IAsyncLifetime
             Store = new SqliteSigningKeyStore(database);
             Manager = new KeyRingManager(
                 Store, Ring, new KeyProtector(new MasterSecret(secret)), time,
-                Options.Create(keys), Options.Create(Tokens), NullLogger<KeyRingManager>.Instance);
+                Options.Create(keys), Options.Create(Tokens), new Latchkey.Diagnostics.SecurityAudit(NullLoggerFactory.Instance), NullLogger<KeyRingManager>.Instance);
             _issuer = new AccessTokenIssuer(Ring, time);
             _validator = new AccessTokenValidator(Ring, null, time);
         }

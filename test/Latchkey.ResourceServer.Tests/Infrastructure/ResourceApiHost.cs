@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using Latchkey.AspNetCore.ResourceServer;
 using Latchkey.Samples.ResourceApi;
+using Latchkey.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
