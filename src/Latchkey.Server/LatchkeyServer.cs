@@ -43,7 +43,7 @@ public static class LatchkeyServer
         }
         else
         {
-            latchkey.UseSqlite();
+            latchkey.UseSqlite(sqlite => builder.Configuration.GetSection("Latchkey:Sqlite").Bind(sqlite));
         }
 
         if (!string.IsNullOrWhiteSpace(redis))

@@ -14,6 +14,7 @@ namespace Latchkey.Stores.Sqlite;
 public sealed class SqliteDatabase : RelationalDatabase
 {
     private readonly string _connectionString;
+    private readonly bool _relaxedSync;
 
     /// <summary>Creates the database handle; nothing touches the disk until first use.</summary>
     public SqliteDatabase(IOptions<SqliteStoreOptions> options, IOptions<LatchkeyOptions> latchkey, TimeProvider time, ILogger<SqliteDatabase> logger)
@@ -23,6 +24,7 @@ public sealed class SqliteDatabase : RelationalDatabase
         ArgumentNullException.ThrowIfNull(latchkey);
         var directory = Path.GetFullPath(options.Value.DataDirectory ?? latchkey.Value.DataDirectory);
         FilePath = Path.Combine(directory, options.Value.FileName);
+        _relaxedSync = options.Value.Durability == SqliteDurability.Normal;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = FilePath,
@@ -61,6 +63,13 @@ public sealed class SqliteDatabase : RelationalDatabase
         EnsureDirectory();
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        if (_relaxedSync)
+        {
+            // A per-connection setting; pooled connections keep it, so setting it again costs no I/O.
+            await using var sync = connection.Command("PRAGMA synchronous=NORMAL;");
+            await sync.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         return connection;
     }
 
