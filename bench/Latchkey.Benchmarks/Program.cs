@@ -1,17 +1,32 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace Latchkey.Benchmarks;
 
 /// <summary>
 /// Runs the benchmarks the arguments select (BenchmarkDotNet's command line) and exits non-zero when any
 /// selected benchmark failed or none ran, so that a benchmark that throws fails CI instead of rotting.
+/// <c>--smoke</c> runs each selected benchmark once (the Dry job, in process) from whatever build is at
+/// hand, Debug included: CI checks that every benchmark still runs, right after building the solution for
+/// the tests, without a second build. Its timings mean nothing.
 /// </summary>
 public static class Program
 {
+    private const string Smoke = "--smoke";
+
     public static int Main(string[] args)
     {
-        var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args).ToList();
+        var config = args.Contains(Smoke)
+            ? DefaultConfig.Instance
+                .AddJob(Job.Dry.WithToolchain(InProcessEmitToolchain.Instance))
+                .WithOptions(ConfigOptions.DisableOptimizationsValidator)
+            : DefaultConfig.Instance;
+        var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly)
+            .Run([.. args.Where(a => a != Smoke)], config)
+            .ToList();
         var failures = summaries.SelectMany(Failures).ToList();
         if (summaries.Count == 0 || summaries.All(s => s.BenchmarksCases.Length == 0))
         {
