@@ -56,6 +56,14 @@ public sealed class LatchkeyBearerOptions : AuthenticationSchemeOptions
     public int MaxTokenLength { get; set; } = 8192;
 
     /// <summary>
+    /// How many validated tokens to remember, so that a token presented again skips the signature check;
+    /// expiry, revocation (with a revocation feed) and the key are still checked on every request. Each
+    /// remembered token costs about 2 KB. Zero turns the cache off.
+    /// </summary>
+    /// <value>The default value is 10000.</value>
+    public int ValidatedTokenCacheSize { get; set; } = 10_000;
+
+    /// <summary>
     /// A client id registered at Latchkey. With <see cref="RevocationClientSecret"/>, the handler subscribes
     /// to Latchkey's revocation feed (<c>GET /oauth/revocations</c>) and refuses revoked tokens before they
     /// expire, as Latchkey's own nodes do. Without them, a revoked token is accepted here until it expires.

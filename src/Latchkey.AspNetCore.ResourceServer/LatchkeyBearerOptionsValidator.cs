@@ -56,6 +56,11 @@ internal sealed class LatchkeyBearerOptionsValidator : IValidateOptions<Latchkey
             failures.Add("LatchkeyBearerOptions.MaxTokenLength must be between 512 and 65536.");
         }
 
+        if (options.ValidatedTokenCacheSize is < 0 or > 1_000_000)
+        {
+            failures.Add("LatchkeyBearerOptions.ValidatedTokenCacheSize must be between 0 (off) and 1000000.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

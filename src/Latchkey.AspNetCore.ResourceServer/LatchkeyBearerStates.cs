@@ -41,7 +41,7 @@ internal sealed class LatchkeyBearerStates(IHttpClientFactory httpClients, TimeP
             feed.Start();
         }
 
-        var validator = new AccessTokenValidator(keys, feed, clock);
+        var validator = new AccessTokenValidator(keys, feed, clock, options.ValidatedTokenCacheSize);
         var parameters = new AccessTokenValidationParameters(
             keys.Issuer, options.Audience ?? keys.Issuer, options.ClockSkew, options.MaxTokenLength);
         return new LatchkeyBearerState(keys, validator, parameters, feed);

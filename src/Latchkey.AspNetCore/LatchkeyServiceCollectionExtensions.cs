@@ -74,7 +74,8 @@ public static class LatchkeyServiceCollectionExtensions
         services.TryAddSingleton<IRevocationBroadcaster, NullRevocationBroadcaster>();
         services.TryAddSingleton<RevocationService>();
         services.TryAddSingleton(sp => new AccessTokenValidator(
-            sp.GetRequiredService<SigningKeyRing>(), sp.GetRequiredService<RevocationList>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<SigningKeyRing>(), sp.GetRequiredService<RevocationList>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<TokenOptions>>().Value.ValidatedTokenCacheSize));
         services.TryAddSingleton<RefreshTokenService>();
         services.TryAddSingleton<ClientRegistry>();
         services.TryAddSingleton<ClientAuthenticator>();

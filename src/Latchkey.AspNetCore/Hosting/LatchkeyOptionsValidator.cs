@@ -225,6 +225,11 @@ internal sealed class LatchkeyOptionsValidator :
             failures.Add("Latchkey:Tokens:MaxTokenLength must be between 512 and 65536.");
         }
 
+        if (options.ValidatedTokenCacheSize is < 0 or > 1_000_000)
+        {
+            failures.Add("Latchkey:Tokens:ValidatedTokenCacheSize must be between 0 (off) and 1000000.");
+        }
+
         return Result(failures);
     }
 

@@ -11,7 +11,8 @@ namespace Latchkey.Tokens;
 /// by <c>kid</c>, never from the token; embedded or remote keys (<c>jwk</c>, <c>jku</c>, <c>x5u</c>,
 /// <c>x5c</c>) and any <c>crit</c> are refused; <c>typ</c> must be <c>at+jwt</c>; <c>iss</c>, <c>aud</c>,
 /// <c>exp</c>, <c>nbf</c> and <c>iat</c> are checked with a small skew; duplicate JSON members are refused.
-/// Expected failures are results, not exceptions.
+/// Expected failures are results, not exceptions. With a validated-token cache, a token seen before skips
+/// parsing and the signature check, but its expiry, its revocation and its key are checked again every time.
 /// </summary>
 public sealed class AccessTokenValidator
 {
@@ -19,25 +20,87 @@ public sealed class AccessTokenValidator
     private const double MinUnixSeconds = -62135596800;
     private const double MaxUnixSeconds = 253402300799;
 
+    // Stand-ins for header and claim values that can only be refused; no key and no configured issuer equals them.
+    private const string UnsupportedAlgorithm = "\0unsupported";
+    private const string UnexpectedIssuer = "\0unexpected";
+
     private readonly IVerificationKeyResolver _keys;
     private readonly IAccessTokenRevocationCheck? _revocation;
     private readonly TimeProvider _time;
+    private readonly ValidatedTokenCache? _cache;
 
-    /// <summary>Creates a validator.</summary>
+    /// <summary>Creates a validator without a validated-token cache.</summary>
     /// <param name="keys">Resolves <c>kid</c> to a published key.</param>
     /// <param name="revocation">The revocation check, or <see langword="null"/> where revocations are not known.</param>
     /// <param name="time">The clock.</param>
     public AccessTokenValidator(IVerificationKeyResolver keys, IAccessTokenRevocationCheck? revocation, TimeProvider time)
+        : this(keys, revocation, time, 0)
     {
+    }
+
+    /// <summary>Creates a validator that remembers up to <paramref name="cacheSize"/> validated tokens.</summary>
+    /// <param name="keys">Resolves <c>kid</c> to a published key.</param>
+    /// <param name="revocation">The revocation check, or <see langword="null"/> where revocations are not known.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="cacheSize">How many validated tokens to remember; zero for none.</param>
+    public AccessTokenValidator(IVerificationKeyResolver keys, IAccessTokenRevocationCheck? revocation, TimeProvider time, int cacheSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(cacheSize);
         _keys = keys;
         _revocation = revocation;
         _time = time;
+        _cache = cacheSize > 0 ? new ValidatedTokenCache(cacheSize) : null;
     }
+
+    /// <summary>How many validated tokens are remembered now.</summary>
+    public int CachedTokenCount => _cache?.Count ?? 0;
 
     /// <summary>Validates <paramref name="token"/>.</summary>
     public AccessTokenValidationResult Validate(string? token, AccessTokenValidationParameters parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
+        if (_cache is not null && token is not null && _cache.Find(token) is { } entry && CheckCached(entry, parameters) is { } cached)
+        {
+            return cached;
+        }
+
+        var result = ValidateUncached(token, parameters, out var kid, out var key);
+        if (_cache is not null && result.IsValid)
+        {
+            _cache.Add(token!, result.Token!, kid!, key!, parameters);
+        }
+
+        return result;
+    }
+
+    // A remembered token is judged again on everything that can change after validation: the key that
+    // verified it must still be published under its kid, the rules must be the same, and the token must be
+    // neither expired nor revoked now. Null sends the token through full validation.
+    private AccessTokenValidationResult? CheckCached(ValidatedTokenCache.Entry entry, AccessTokenValidationParameters parameters)
+    {
+        if (!_keys.TryGetKey(entry.Kid, out var key) || !ReferenceEquals(key, entry.Key) || !entry.Parameters.Equals(parameters))
+        {
+            _cache!.Remove(entry);
+            return null;
+        }
+
+        var token = entry.Token;
+        if (token.ExpiresAt <= _time.GetUtcNow() - parameters.ClockSkew)
+        {
+            _cache!.Remove(entry);
+            return AccessTokenValidationResult.Fail(TokenValidationError.Expired);
+        }
+
+        return _revocation is not null && _revocation.IsRevoked(token)
+            ? AccessTokenValidationResult.Fail(TokenValidationError.Revoked)
+            : new AccessTokenValidationResult(TokenValidationError.None, token);
+    }
+
+    private AccessTokenValidationResult ValidateUncached(
+        string? token, AccessTokenValidationParameters parameters, out string? kid, out JwsVerificationKey? key)
+    {
+        kid = null;
+        key = null;
         if (string.IsNullOrEmpty(token))
         {
             return AccessTokenValidationResult.Fail(TokenValidationError.Malformed);
@@ -85,13 +148,13 @@ public sealed class AccessTokenValidator
 
             var header = buffer[..headerLength];
             var rest = buffer[headerLength..];
-            var headerError = ReadHeader(header, out var kid, out var alg);
+            var headerError = ReadHeader(header, out kid, out var alg);
             if (headerError != TokenValidationError.None)
             {
                 return AccessTokenValidationResult.Fail(headerError);
             }
 
-            if (!_keys.TryGetKey(kid!, out var key) || key is null)
+            if (!_keys.TryGetKey(kid!, out key) || key is null)
             {
                 return AccessTokenValidationResult.Fail(TokenValidationError.UnknownKey);
             }
@@ -141,7 +204,7 @@ public sealed class AccessTokenValidator
     {
         kid = null;
         alg = null;
-        string? typ = null;
+        var typ = false;
         var seen = 0;
         try
         {
@@ -157,7 +220,7 @@ public sealed class AccessTokenValidator
                 if (reader.ValueTextEquals("alg"u8))
                 {
                     bit = 1;
-                    alg = ReadString(ref reader);
+                    alg = ReadAlgorithm(ref reader);
                 }
                 else if (reader.ValueTextEquals("kid"u8))
                 {
@@ -167,7 +230,7 @@ public sealed class AccessTokenValidator
                 else if (reader.ValueTextEquals("typ"u8))
                 {
                     bit = 4;
-                    typ = ReadString(ref reader);
+                    typ = ReadAccessTokenType(ref reader);
                 }
                 else if (reader.ValueTextEquals("crit"u8) || reader.ValueTextEquals("jwk"u8) || reader.ValueTextEquals("jku"u8)
                     || reader.ValueTextEquals("x5u"u8) || reader.ValueTextEquals("x5c"u8) || reader.ValueTextEquals("b64"u8))
@@ -210,13 +273,64 @@ public sealed class AccessTokenValidator
             return TokenValidationError.Malformed;
         }
 
-        // RFC 9068 §2.1: "at+jwt"; the "application/" prefix may be present (RFC 7515 §4.1.9).
-        if (typ is null || !(typ.Equals("at+jwt", StringComparison.OrdinalIgnoreCase) || typ.Equals("application/at+jwt", StringComparison.OrdinalIgnoreCase)))
+        return typ ? TokenValidationError.None : TokenValidationError.WrongType;
+    }
+
+    // The header values are read without allocating: alg maps to the constant of a supported algorithm (or
+    // to one that matches no key), and typ is only compared.
+    private static string? ReadAlgorithm(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.String)
         {
-            return TokenValidationError.WrongType;
+            reader.Skip();
+            return null;
         }
 
-        return TokenValidationError.None;
+        foreach (var algorithm in SigningAlgorithms.All)
+        {
+            if (reader.ValueTextEquals(algorithm))
+            {
+                return algorithm;
+            }
+        }
+
+        return UnsupportedAlgorithm;
+    }
+
+    // RFC 9068 §2.1: "at+jwt", compared case-insensitively; the "application/" prefix may be present (RFC 7515 §4.1.9).
+    private static bool ReadAccessTokenType(ref Utf8JsonReader reader)
+    {
+        const int MaxTypeLength = 32;
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            reader.Skip();
+            return false;
+        }
+
+        // The escaped UTF-8 length bounds the text's length in UTF-16 units.
+        if (reader.ValueSpan.Length > MaxTypeLength)
+        {
+            return false;
+        }
+
+        Span<char> text = stackalloc char[MaxTypeLength];
+        var type = text[..reader.CopyString(text)];
+        return type.Equals("at+jwt", StringComparison.OrdinalIgnoreCase) || type.Equals("application/at+jwt", StringComparison.OrdinalIgnoreCase);
+    }
+
+    // iss is kept only when it is exactly the expected issuer, so the expected string is reused rather than a copy made.
+    private static string? ReadIssuer(ref Utf8JsonReader reader, string expected)
+    {
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        return reader.ValueTextEquals(expected) ? expected : UnexpectedIssuer;
     }
 
     private AccessTokenValidationResult ReadPayload(ReadOnlySpan<byte> json, AccessTokenValidationParameters parameters)
@@ -250,7 +364,7 @@ public sealed class AccessTokenValidator
 
                 switch (bit)
                 {
-                    case 1: iss = ReadString(ref reader); break;
+                    case 1: iss = ReadIssuer(ref reader, parameters.Issuer); break;
                     case 2: sub = ReadString(ref reader); break;
                     case 4: jti = ReadString(ref reader); break;
                     case 8: clientId = ReadString(ref reader); break;
