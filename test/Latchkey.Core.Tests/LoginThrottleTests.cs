@@ -282,6 +282,20 @@ public sealed class LoginThrottleTests
     }
 
     [Fact]
+    public async Task Attempt_WhoseClockReadingPrecedesTheLastCharge_IsAdmittedWhileNoDelayIsOwed()
+    {
+        // Parallel attempts read the clock before they take the counter's lock, so one may see a charge
+        // made after its own reading; with free failures left that must not look like a wait.
+        var clock = new SettableClock { Now = _time.GetUtcNow() };
+        var throttle = new InMemoryLoginThrottle(clock, Microsoft.Extensions.Options.Options.Create(_options));
+        var keys = ThrottleKeys.For("A@EXAMPLE.COM", Address);
+        Assert.True((await throttle.TryBeginAttemptAsync(keys, default)).IsAdmitted);
+
+        clock.Now -= TimeSpan.FromMilliseconds(1);
+        Assert.True((await throttle.TryBeginAttemptAsync(keys, default)).IsAdmitted);
+    }
+
+    [Fact]
     public void AddressKey_FoldsIpv6To64AndMapsIpv4()
     {
         Assert.Equal(
@@ -306,5 +320,12 @@ public sealed class LoginThrottleTests
         }
 
         return decision.IsAdmitted;
+    }
+
+    private sealed class SettableClock : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; }
+
+        public override DateTimeOffset GetUtcNow() => Now;
     }
 }
