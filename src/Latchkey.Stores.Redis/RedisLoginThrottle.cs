@@ -5,35 +5,44 @@ using StackExchange.Redis;
 namespace Latchkey.Stores.Redis;
 
 /// <summary>
-/// Throttling counters in Redis, shared by every node. Each counter is a hash (failures, time of the
-/// last charge) that Redis expires one window after its last charge. Each step is one Lua script, so
+/// Throttling counters in Redis, shared by every node. Each counter is a hash (failures, of them still
+/// in flight, time of the last charge) that Redis expires one window after its last charge, so charges
+/// left in flight by a node that died expire with it. Each step is one Lua script, so
 /// the check and the charge of an attempt are atomic across nodes; StackExchange.Redis sends a script
 /// once (<c>SCRIPT LOAD</c>) and then runs it by hash (<c>EVALSHA</c>).
 /// </summary>
 public sealed class RedisLoginThrottle : ILoginThrottle
 {
     // KEYS: subject, then the address if any. ARGV: now (ms), window (ms), base delay (ms), max delay (ms),
-    // then the free failures of each key. Returns {index of the refusing key, wait in ms}, or {0, 0} after
-    // charging every key. The delay formula is InMemoryLoginThrottle.DelayFor.
+    // then the free failures of each key. Returns {index of the refusing key, wait in ms, 1 when only
+    // charges in flight owe the wait}, or {0, 0, 0} after charging every key. The delay formula is
+    // InMemoryLoginThrottle.DelayFor; failures 'f' include the charges in flight 'i'.
     private const string BeginScript = """
         local now = tonumber(ARGV[1])
         local window = tonumber(ARGV[2])
         local base = tonumber(ARGV[3])
         local cap = tonumber(ARGV[4])
-        local refusedBy, wait = 0, 0
+        local function remaining(failures, free, last)
+          if failures <= free then
+            return 0
+          end
+          return last + math.min(base * 2 ^ (failures - free - 1), cap) - now
+        end
+        local refusedBy, wait, settled = 0, 0, 0
         for i = 1, #KEYS do
-          local f = tonumber(redis.call('HGET', KEYS[i], 'f') or '0')
-          local l = tonumber(redis.call('HGET', KEYS[i], 'l') or '0')
-          local over = f - tonumber(ARGV[4 + i])
-          if over > 0 and now - l <= window then
-            local ends = l + math.min(base * 2 ^ (over - 1), cap)
-            if ends - now > wait then
-              refusedBy, wait = i, ends - now
+          local v = redis.call('HMGET', KEYS[i], 'f', 'i', 'l')
+          local f, n, l = tonumber(v[1] or '0'), tonumber(v[2] or '0'), tonumber(v[3] or '0')
+          if now - l <= window then
+            local free = tonumber(ARGV[4 + i])
+            local w = remaining(f, free, l)
+            if w > wait then
+              refusedBy, wait = i, w
             end
+            settled = math.max(settled, remaining(f - n, free, l))
           end
         end
         if wait > 0 then
-          return {refusedBy, math.ceil(wait)}
+          return {refusedBy, math.ceil(wait), settled > 0 and 0 or 1}
         end
         for i = 1, #KEYS do
           local l = tonumber(redis.call('HGET', KEYS[i], 'l') or '0')
@@ -41,22 +50,28 @@ public sealed class RedisLoginThrottle : ILoginThrottle
             redis.call('DEL', KEYS[i])
           end
           redis.call('HINCRBY', KEYS[i], 'f', 1)
+          redis.call('HINCRBY', KEYS[i], 'i', 1)
           redis.call('HSET', KEYS[i], 'l', now)
           redis.call('PEXPIRE', KEYS[i], window)
         end
-        return {0, 0}
+        return {0, 0, 0}
         """;
 
-    // KEYS: subject, then the address if any. ARGV[1]: 1 to clear the subject (success), 0 to give its charge back.
-    // Every other key gets its charge back; a counter back at zero is deleted rather than kept.
+    // KEYS: subject, then the address if any. ARGV[1]: 's' (succeeded: clear the subject, give the address
+    // its charge back), 'f' (failed: the charges stay, no longer in flight) or 'a' (abandoned: give both
+    // back). A missing key is left alone, never recreated without its expiry. A node that died mid-attempt
+    // leaves its charge in flight until the key expires, so the in-flight count is floored at zero.
     private const string CompleteScript = """
         for i = 1, #KEYS do
-          if i == 1 and ARGV[1] == '1' then
+          if i == 1 and ARGV[1] == 's' then
             redis.call('DEL', KEYS[1])
-          elseif tonumber(redis.call('HGET', KEYS[i], 'f') or '0') > 1 then
-            redis.call('HINCRBY', KEYS[i], 'f', -1)
-          else
-            redis.call('DEL', KEYS[i])
+          elseif redis.call('EXISTS', KEYS[i]) == 1 then
+            if tonumber(redis.call('HGET', KEYS[i], 'i') or '0') > 0 then
+              redis.call('HINCRBY', KEYS[i], 'i', -1)
+            end
+            if ARGV[1] ~= 'f' and redis.call('HINCRBY', KEYS[i], 'f', -1) <= 0 then
+              redis.call('DEL', KEYS[i])
+            end
           end
         end
         return 1
@@ -96,19 +111,19 @@ public sealed class RedisLoginThrottle : ILoginThrottle
         }
 
         var kind = refusedBy == 1 ? ThrottleKeys.KindOf(keys.Subject) : ThrottleKeyKind.Address;
-        return new ThrottleDecision(TimeSpan.FromMilliseconds((long)reply[1]), kind);
+        return new ThrottleDecision(TimeSpan.FromMilliseconds((long)reply[1]), kind, IsContended: (int)reply[2] == 1);
     }
 
     /// <inheritdoc />
     public async ValueTask CompleteAttemptAsync(ThrottleKeys keys, AttemptOutcome outcome, CancellationToken cancellationToken)
     {
-        if (outcome == AttemptOutcome.Failed)
+        RedisValue step = outcome switch
         {
-            return; // The charge taken when the attempt began is the failure.
-        }
-
-        var clearSubject = outcome == AttemptOutcome.Succeeded ? "1" : "0";
-        await _redis.RunAsync(db => db.ScriptEvaluateAsync(CompleteScript, KeysOf(keys), [clearSubject])).ConfigureAwait(false);
+            AttemptOutcome.Succeeded => "s",
+            AttemptOutcome.Failed => "f",
+            _ => "a",
+        };
+        await _redis.RunAsync(db => db.ScriptEvaluateAsync(CompleteScript, KeysOf(keys), [step])).ConfigureAwait(false);
     }
 
     // One hash tag for every throttle key: a script's keys must share a slot on a Redis Cluster.

@@ -189,6 +189,113 @@ public sealed class LoginThrottleTests
     }
 
     [Fact]
+    public async Task Refusal_WhileTheAllowanceIsInFlight_IsContendedUntilTheAttemptsFail()
+    {
+        var throttle = Throttle();
+        var keys = ThrottleKeys.For("A@EXAMPLE.COM", Address);
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.True((await throttle.TryBeginAttemptAsync(keys, default)).IsAdmitted);
+        }
+
+        var contended = await throttle.TryBeginAttemptAsync(keys, default);
+        Assert.False(contended.IsAdmitted);
+        Assert.True(contended.IsContended);
+        Assert.Equal(ThrottleKeyKind.Account, contended.RefusedBy);
+
+        // Three settled failures are still free: the fourth, in flight, is what holds the next one back.
+        for (var i = 0; i < 3; i++)
+        {
+            await throttle.CompleteAttemptAsync(keys, AttemptOutcome.Failed, default);
+        }
+
+        Assert.True((await throttle.TryBeginAttemptAsync(keys, default)).IsContended);
+        await throttle.CompleteAttemptAsync(keys, AttemptOutcome.Failed, default);
+
+        var settled = await throttle.TryBeginAttemptAsync(keys, default);
+        Assert.False(settled.IsAdmitted);
+        Assert.False(settled.IsContended);
+        Assert.Equal(TimeSpan.FromSeconds(1), settled.RetryAfter);
+        Assert.Equal((4, 0), throttle.CountsOf(keys.Subject));
+    }
+
+    [Fact]
+    public async Task ContendedAttempt_IsAdmittedOnceAnAttemptInFlightSucceeds()
+    {
+        var throttle = Throttle();
+        var keys = ThrottleKeys.ForClient("svc", Address);
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.True((await throttle.TryBeginAttemptAsync(keys, default)).IsAdmitted);
+        }
+
+        Assert.True((await throttle.TryBeginAttemptAsync(keys, default)).IsContended);
+        await throttle.CompleteAttemptAsync(keys, AttemptOutcome.Succeeded, default);
+
+        Assert.True((await throttle.TryBeginAttemptAsync(keys, default)).IsAdmitted);
+        Assert.Equal((1, 1), throttle.CountsOf(keys.Subject));
+        Assert.Equal((4, 4), throttle.CountsOf(keys.Address!));
+    }
+
+    [Fact]
+    public async Task ContendedAddress_IsAdmittedOnceALoginInFlightFromItSucceeds()
+    {
+        var throttle = Throttle();
+        var inFlight = Enumerable.Range(0, 11).Select(i => ThrottleKeys.For($"USER{i}@EXAMPLE.COM", Address)).ToList();
+        foreach (var keys in inFlight)
+        {
+            Assert.True((await throttle.TryBeginAttemptAsync(keys, default)).IsAdmitted);
+        }
+
+        var late = ThrottleKeys.For("LATE@EXAMPLE.COM", Address);
+        var contended = await throttle.TryBeginAttemptAsync(late, default);
+        Assert.Equal(ThrottleKeyKind.Address, contended.RefusedBy);
+        Assert.True(contended.IsContended);
+
+        await throttle.CompleteAttemptAsync(inFlight[0], AttemptOutcome.Succeeded, default);
+        Assert.True((await throttle.TryBeginAttemptAsync(late, default)).IsAdmitted);
+        Assert.Equal((11, 11), throttle.CountsOf(late.Address!));
+    }
+
+    [Fact]
+    public async Task InFlightCount_NeverGoesNegative_WhenItsCounterWasClearedOrExpired()
+    {
+        var throttle = Throttle();
+        var keys = ThrottleKeys.For("A@EXAMPLE.COM", Address);
+        Assert.True((await throttle.TryBeginAttemptAsync(keys, default)).IsAdmitted);
+        Assert.True((await throttle.TryBeginAttemptAsync(keys, default)).IsAdmitted);
+
+        // The first success clears the account's counter while the second attempt is still in flight.
+        await throttle.CompleteAttemptAsync(keys, AttemptOutcome.Succeeded, default);
+        await throttle.CompleteAttemptAsync(keys, AttemptOutcome.Failed, default);
+        Assert.Equal((0, 0), throttle.CountsOf(keys.Subject));
+        Assert.Equal((1, 0), throttle.CountsOf(keys.Address!));
+
+        // An attempt that outlives the window finds a fresh counter: it ends the new charge's mark, no more.
+        Assert.True((await throttle.TryBeginAttemptAsync(keys, default)).IsAdmitted);
+        _time.Advance(_options.Window + TimeSpan.FromSeconds(1));
+        Assert.True((await throttle.TryBeginAttemptAsync(keys, default)).IsAdmitted);
+        await throttle.CompleteAttemptAsync(keys, AttemptOutcome.Failed, default);
+        await throttle.CompleteAttemptAsync(keys, AttemptOutcome.Failed, default);
+        Assert.Equal((1, 0), throttle.CountsOf(keys.Subject));
+        Assert.Equal((1, 0), throttle.CountsOf(keys.Address!));
+    }
+
+    [Fact]
+    public async Task Attempt_WhoseClockReadingPrecedesTheLastCharge_IsAdmittedWhileNoDelayIsOwed()
+    {
+        // Parallel attempts read the clock before they take the counter's lock, so one may see a charge
+        // made after its own reading; with free failures left that must not look like a wait.
+        var clock = new SettableClock { Now = _time.GetUtcNow() };
+        var throttle = new InMemoryLoginThrottle(clock, Microsoft.Extensions.Options.Options.Create(_options));
+        var keys = ThrottleKeys.For("A@EXAMPLE.COM", Address);
+        Assert.True((await throttle.TryBeginAttemptAsync(keys, default)).IsAdmitted);
+
+        clock.Now -= TimeSpan.FromMilliseconds(1);
+        Assert.True((await throttle.TryBeginAttemptAsync(keys, default)).IsAdmitted);
+    }
+
+    [Fact]
     public void AddressKey_FoldsIpv6To64AndMapsIpv4()
     {
         Assert.Equal(
@@ -213,5 +320,12 @@ public sealed class LoginThrottleTests
         }
 
         return decision.IsAdmitted;
+    }
+
+    private sealed class SettableClock : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; }
+
+        public override DateTimeOffset GetUtcNow() => Now;
     }
 }

@@ -38,6 +38,8 @@ public sealed class ConfigurationValidationTests
         { "Latchkey:Throttling:FreeFailuresPerAddress", "0" },
         { "Latchkey:Throttling:MaxDelay", "00:00:00.5" },
         { "Latchkey:Throttling:Window", "00:00:00" },
+        { "Latchkey:Throttling:ContendedWait", "-00:00:01" },
+        { "Latchkey:Throttling:ContendedWait", "00:00:31" },
     };
 
     [Theory]

@@ -179,6 +179,12 @@ internal sealed class LatchkeyOptionsValidator :
             failures.Add("Latchkey:Throttling:MaxTrackedKeys must be at least 100.");
         }
 
+        // A waiting request holds its connection; longer than a client's usual timeout helps nobody.
+        if (options.ContendedWait < TimeSpan.Zero || options.ContendedWait > TimeSpan.FromSeconds(30))
+        {
+            failures.Add("Latchkey:Throttling:ContendedWait must be between 0 and 30 seconds.");
+        }
+
         return Result(failures);
     }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Latchkey.Diagnostics;
 using Latchkey.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Latchkey.Throttling;
 
@@ -8,17 +9,24 @@ namespace Latchkey.Throttling;
 /// The one place every credential check (login, password grant, password change, sign-up, client
 /// authentication) passes through the throttle: it begins the attempt, logs a refusal, runs the check,
 /// and settles the attempt with the check's outcome, or gives the charge back when the check threw.
+/// An attempt refused only because others are still in flight waits for them, briefly, before it is
+/// refused (<see cref="ThrottlingOptions.ContendedWait"/>).
 /// </summary>
 public sealed class CredentialThrottle
 {
+    private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan LongestPause = TimeSpan.FromMilliseconds(100);
+
     private readonly ILoginThrottle _throttle;
     private readonly SecurityAudit _audit;
+    private readonly IOptions<ThrottlingOptions> _options;
 
     /// <summary>Creates the throttle front.</summary>
-    public CredentialThrottle(ILoginThrottle throttle, SecurityAudit audit)
+    public CredentialThrottle(ILoginThrottle throttle, SecurityAudit audit, IOptions<ThrottlingOptions> options)
     {
         _throttle = throttle;
         _audit = audit;
+        _options = options;
     }
 
     /// <summary>Runs <paramref name="check"/> unless the throttle refuses, in which case <paramref name="refused"/> gives the answer.</summary>
@@ -37,7 +45,7 @@ public sealed class CredentialThrottle
     {
         ArgumentNullException.ThrowIfNull(refused);
         ArgumentNullException.ThrowIfNull(check);
-        var decision = await _throttle.TryBeginAttemptAsync(keys, cancellationToken).ConfigureAwait(false);
+        var decision = await BeginAsync(keys, cancellationToken).ConfigureAwait(false);
         if (!decision.IsAdmitted)
         {
             _audit.ThrottledAttempt(decision.RefusedBy, new Security.RequestOrigin(clientAddress, null).ClientIp, (int)Math.Ceiling(decision.RetryAfter.TotalSeconds));
@@ -51,25 +59,56 @@ public sealed class CredentialThrottle
         }
         catch
         {
-            await AbandonAsync(keys).ConfigureAwait(false);
+            await CompleteBestEffortAsync(keys, AttemptOutcome.Abandoned).ConfigureAwait(false);
             throw;
         }
 
         // Settled even when the request is aborted meanwhile, so that a success always clears its counter.
-        await _throttle.CompleteAttemptAsync(keys, checkedAttempt.Outcome, CancellationToken.None).ConfigureAwait(false);
+        // A failure's charge is already counted; only its in-flight mark is left to clear, best effort.
+        if (checkedAttempt.Outcome == AttemptOutcome.Failed)
+        {
+            await CompleteBestEffortAsync(keys, AttemptOutcome.Failed).ConfigureAwait(false);
+        }
+        else
+        {
+            await _throttle.CompleteAttemptAsync(keys, checkedAttempt.Outcome, CancellationToken.None).ConfigureAwait(false);
+        }
+
         return checkedAttempt.Result;
     }
 
-    // The check never judged the credentials (busy, store down, aborted): give the charge back, best effort.
-    private async Task AbandonAsync(ThrottleKeys keys)
+    // Attempts in flight on the same counters finish soon: right credentials give their charges back and
+    // let this one in, wrong ones settle as failures and turn the refusal into a real delay. The pauses
+    // run on the real clock, since they wait for other requests, whatever clock the counters use.
+    private async Task<ThrottleDecision> BeginAsync(ThrottleKeys keys, CancellationToken cancellationToken)
+    {
+        var started = TimeProvider.System.GetTimestamp();
+        var bound = _options.Value.ContendedWait;
+        var pause = FirstPause;
+        while (true)
+        {
+            var decision = await _throttle.TryBeginAttemptAsync(keys, cancellationToken).ConfigureAwait(false);
+            var left = bound - TimeProvider.System.GetElapsedTime(started);
+            if (decision.IsAdmitted || !decision.IsContended || left <= TimeSpan.Zero)
+            {
+                return decision;
+            }
+
+            await Task.Delay(pause < left ? pause : left, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+            pause = pause * 2 < LongestPause ? pause * 2 : LongestPause;
+        }
+    }
+
+    // Abandoned (the check never judged the credentials: busy, store down, aborted) or failed.
+    private async Task CompleteBestEffortAsync(ThrottleKeys keys, AttemptOutcome outcome)
     {
         try
         {
-            await _throttle.CompleteAttemptAsync(keys, AttemptOutcome.Abandoned, CancellationToken.None).ConfigureAwait(false);
+            await _throttle.CompleteAttemptAsync(keys, outcome, CancellationToken.None).ConfigureAwait(false);
         }
         catch (StoreUnavailableException)
         {
-            // The charge stays until the window ends: stricter, never looser.
+            // The charge stays (in flight) until the window ends: stricter, never looser.
         }
     }
 }

@@ -5,15 +5,19 @@ namespace Latchkey.Throttling;
 /// delay is owed. Checking and counting are one atomic step: an admitted attempt is charged as a
 /// failure before its credentials are checked, so parallel attempts cannot all pass the check before
 /// any of them is counted. Completing the attempt gives the charge back when it was not a failure.
+/// Each counter also knows how many of its charges are still in flight, so that a refusal can say
+/// whether settled failures owe the delay or only attempts that have not finished yet
+/// (<see cref="ThrottleDecision.IsContended"/>).
 /// </summary>
 public interface ILoginThrottle
 {
-    /// <summary>Refuses the attempt while a delay is owed on either key; otherwise charges both keys with one failure.</summary>
+    /// <summary>Refuses the attempt while a delay is owed on either key; otherwise charges both keys with one failure in flight.</summary>
     ValueTask<ThrottleDecision> TryBeginAttemptAsync(ThrottleKeys keys, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Settles an admitted attempt: a failure keeps its charge; a success clears the subject's counter and
-    /// gives the address its charge back; an abandoned attempt gives both charges back.
+    /// Settles an admitted attempt: a failure keeps its charge (no longer in flight); a success clears the
+    /// subject's counter and gives the address its charge back; an abandoned attempt gives both charges back.
+    /// No in-flight count ever drops below zero, even for a counter that was cleared or expired meanwhile.
     /// </summary>
     ValueTask CompleteAttemptAsync(ThrottleKeys keys, AttemptOutcome outcome, CancellationToken cancellationToken);
 }

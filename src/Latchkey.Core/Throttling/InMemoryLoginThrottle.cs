@@ -46,20 +46,22 @@ public sealed class InMemoryLoginThrottle : ILoginThrottle
         {
             lock (_stripes[Math.Max(first, second)])
             {
-                var wait = Wait(keys.Subject, options.FreeFailuresPerAccount, now, options);
+                var (wait, settled) = Wait(keys.Subject, options.FreeFailuresPerAccount, now, options);
                 var refusedBy = ThrottleKeys.KindOf(keys.Subject);
                 if (keys.Address is not null)
                 {
-                    var addressWait = Wait(keys.Address, options.FreeFailuresPerAddress, now, options);
+                    var (addressWait, addressSettled) = Wait(keys.Address, options.FreeFailuresPerAddress, now, options);
                     if (addressWait > wait)
                     {
                         (wait, refusedBy) = (addressWait, ThrottleKeyKind.Address);
                     }
+
+                    settled = settled > addressSettled ? settled : addressSettled;
                 }
 
                 if (wait > TimeSpan.Zero)
                 {
-                    return ValueTask.FromResult(new ThrottleDecision(wait, refusedBy));
+                    return ValueTask.FromResult(new ThrottleDecision(wait, refusedBy, IsContended: settled == TimeSpan.Zero));
                 }
 
                 Charge(keys.Subject, now, options);
@@ -84,11 +86,15 @@ public sealed class InMemoryLoginThrottle : ILoginThrottle
                     _counters.TryRemove(keys.Subject, out _);
                 }
 
-                Refund(keys.Address);
+                Release(keys.Address, refund: true);
+                break;
+            case AttemptOutcome.Failed:
+                Release(keys.Subject, refund: false);
+                Release(keys.Address, refund: false);
                 break;
             case AttemptOutcome.Abandoned:
-                Refund(keys.Subject);
-                Refund(keys.Address);
+                Release(keys.Subject, refund: true);
+                Release(keys.Address, refund: true);
                 break;
         }
 
@@ -112,16 +118,23 @@ public sealed class InMemoryLoginThrottle : ILoginThrottle
 
     private static int StripeOf(string key) => (StringComparer.Ordinal.GetHashCode(key) & int.MaxValue) % StripeCount;
 
-    // Callers hold the key's stripe.
-    private TimeSpan Wait(string key, int free, long now, ThrottlingOptions options)
+    // Callers hold the key's stripe. The wait owed counting every charge, and counting settled failures only.
+    private (TimeSpan All, TimeSpan Settled) Wait(string key, int free, long now, ThrottlingOptions options)
     {
         if (!_counters.TryGetValue(key, out var counter) || now - counter.LastCharged > options.Window.Ticks)
         {
-            return TimeSpan.Zero;
+            return default;
         }
 
-        var until = counter.LastCharged + DelayFor(counter.Failures, free, options).Ticks;
-        return until > now ? TimeSpan.FromTicks(until - now) : TimeSpan.Zero;
+        return (Remaining(counter.Failures), Remaining(counter.Failures - counter.InFlight));
+
+        // No delay owed means no wait, even when another attempt charged the counter after this one read the clock.
+        TimeSpan Remaining(int failures)
+        {
+            var delay = DelayFor(failures, free, options);
+            var until = counter.LastCharged + delay.Ticks;
+            return delay > TimeSpan.Zero && until > now ? TimeSpan.FromTicks(until - now) : TimeSpan.Zero;
+        }
     }
 
     // Callers hold the key's stripe.
@@ -130,14 +143,17 @@ public sealed class InMemoryLoginThrottle : ILoginThrottle
         var counter = _counters.GetOrAdd(key, static _ => new Counter());
         if (now - counter.LastCharged > options.Window.Ticks)
         {
-            counter.Failures = 0;
+            (counter.Failures, counter.InFlight) = (0, 0);
         }
 
         counter.Failures++;
+        counter.InFlight++;
         counter.LastCharged = now;
     }
 
-    private void Refund(string? key)
+    // Ends an attempt's charge in flight; a refund also takes the failure back. The counter may have been
+    // cleared or expired meanwhile, so the in-flight count is floored at zero rather than trusted.
+    private void Release(string? key, bool refund)
     {
         if (key is null)
         {
@@ -146,11 +162,28 @@ public sealed class InMemoryLoginThrottle : ILoginThrottle
 
         lock (_stripes[StripeOf(key)])
         {
+            if (!_counters.TryGetValue(key, out var counter))
+            {
+                return;
+            }
+
+            counter.InFlight = Math.Max(0, counter.InFlight - 1);
+
             // A counter back at zero is dropped, so that successes leave nothing behind.
-            if (_counters.TryGetValue(key, out var counter) && --counter.Failures <= 0)
+            if (refund && --counter.Failures <= 0)
             {
                 _counters.TryRemove(key, out _);
             }
+        }
+    }
+
+    /// <summary>The failures and in-flight attempts counted for <paramref name="key"/> now (zeros when none are kept).</summary>
+    public (int Failures, int InFlight) CountsOf(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        lock (_stripes[StripeOf(key)])
+        {
+            return _counters.TryGetValue(key, out var counter) ? (counter.Failures, counter.InFlight) : (0, 0);
         }
     }
 
@@ -202,7 +235,9 @@ public sealed class InMemoryLoginThrottle : ILoginThrottle
 
     private sealed class Counter
     {
+        // Failures include the charges in flight: an attempt counts as failed until it says otherwise.
         public int Failures;
+        public int InFlight;
         public long LastCharged;
     }
 }

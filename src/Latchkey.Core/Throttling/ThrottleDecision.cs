@@ -3,7 +3,11 @@ namespace Latchkey.Throttling;
 /// <summary>The answer to an attempt: admitted (and charged), or refused until <see cref="RetryAfter"/> has passed.</summary>
 /// <param name="RetryAfter">How long to wait; zero when admitted.</param>
 /// <param name="RefusedBy">Which counter refused the attempt; meaningless when admitted.</param>
-public readonly record struct ThrottleDecision(TimeSpan RetryAfter, ThrottleKeyKind RefusedBy)
+/// <param name="IsContended">
+/// Refused only because other attempts are still in flight: the settled failures alone owe no delay, so
+/// the attempt may be admitted once those finish (successes give their charges back).
+/// </param>
+public readonly record struct ThrottleDecision(TimeSpan RetryAfter, ThrottleKeyKind RefusedBy, bool IsContended = false)
 {
     /// <summary>The attempt may check its credentials.</summary>
     public static ThrottleDecision Admitted => default;
@@ -28,7 +32,7 @@ public enum ThrottleKeyKind
 /// <summary>How an admitted attempt ended.</summary>
 public enum AttemptOutcome
 {
-    /// <summary>Wrong credentials (or an account name that is taken, for sign-up): the charge stays.</summary>
+    /// <summary>Wrong credentials (or an account name that is taken, for sign-up): the charge stays, as a settled failure.</summary>
     Failed,
 
     /// <summary>Right credentials: the subject's counter is cleared and the address's charge given back.</summary>

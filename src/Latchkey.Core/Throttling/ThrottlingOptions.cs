@@ -5,7 +5,8 @@ namespace Latchkey.Throttling;
 /// for a taken address, client authentication (configuration section <c>Latchkey:Throttling</c>). There
 /// is no hard lockout, which an attacker could use to lock real users out: after the free failures each
 /// further failure doubles the wait, up to <see cref="MaxDelay"/>. An attempt counts as a failure from
-/// the moment it is let through until it succeeds, so parallel attempts cannot pass together.
+/// the moment it is let through until it succeeds, so parallel attempts cannot pass together; an
+/// attempt held back only by attempts still in flight waits up to <see cref="ContendedWait"/> for them.
 /// </summary>
 public sealed class ThrottlingOptions
 {
@@ -28,6 +29,15 @@ public sealed class ThrottlingOptions
     /// <summary>A counter is forgotten this long after its last failure.</summary>
     /// <value>The default value is 15 minutes.</value>
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// How long an attempt refused only because other attempts on its counters are still in flight waits
+    /// for them to finish before it is answered 429. Right credentials finish and give their charges
+    /// back, so a busy client's parallel requests get through; wrong ones stay as failures, and the
+    /// waiting attempt is then refused with the real delay. Zero answers 429 at once.
+    /// </summary>
+    /// <value>The default value is 2 seconds.</value>
+    public TimeSpan ContendedWait { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>The most counters kept in memory; bounds memory under a flood of distinct names.</summary>
     /// <value>The default value is 100000.</value>
