@@ -1,7 +1,10 @@
 // dotnet run -c Release --project bench/Latchkey.Benchmarks -- --filter '*SessionAuthenticationBenchmarks*'
+using System.Net;
 using System.Security.Claims;
 using BenchmarkDotNet.Attributes;
+using Latchkey.Diagnostics;
 using Latchkey.Revocation;
+using Latchkey.Security;
 using Latchkey.Sessions;
 using Latchkey.Stores.Redis;
 using Latchkey.Testing;
@@ -33,20 +36,22 @@ public class SessionAuthenticationBenchmarks
     private TicketDataFormat _ticketFormat = null!;
     private string _ticketCookie = null!;
 
+    private static readonly RequestOrigin Origin = new(IPAddress.Loopback, "bench");
+
     [GlobalSetup]
     public async Task Setup()
     {
         _server = await BenchmarkServer.StartAsync();
         var userId = _server.Account.Id;
         _cached = _server.Get<SessionManager>();
-        var created = await _cached.CreateAsync(userId, "bench", "127.0.0.1", CancellationToken.None);
+        var created = await _cached.CreateAsync(userId, Origin, CancellationToken.None);
         _sqliteCookie = created.RawId;
         _sqlite = Uncached(_server.Get<ISessionStore>());
 
         _redisServer = await RedisServer.StartAsync();
         _redis = new RedisConnection(_redisServer.ConnectionString, _server.Get<ILogger<RedisConnection>>());
         _redisSessions = Uncached(new RedisSessionStore(_redis, TimeProvider.System));
-        _redisCookie = (await _redisSessions.CreateAsync(userId, "bench", "127.0.0.1", CancellationToken.None)).RawId;
+        _redisCookie = (await _redisSessions.CreateAsync(userId, Origin, CancellationToken.None)).RawId;
 
         // The stock cookie handler's protector purposes and ticket format, with the claims Latchkey's session handler sets.
         var protector = new EphemeralDataProtectionProvider().CreateProtector(
@@ -93,6 +98,6 @@ public class SessionAuthenticationBenchmarks
     {
         var options = Options.Create(new SessionOptions { CacheMaxAge = TimeSpan.Zero });
         return new SessionManager(
-            store, new SessionCache(options), _server.Get<RevocationService>(), TimeProvider.System, options, _server.Get<ILogger<SessionManager>>());
+            store, new SessionCache(options), _server.Get<RevocationService>(), TimeProvider.System, options, _server.Get<SecurityAudit>(), _server.Get<ILogger<SessionManager>>());
     }
 }

@@ -2,6 +2,7 @@
 using System.Net;
 using BenchmarkDotNet.Attributes;
 using Latchkey.Clients;
+using Latchkey.Security;
 using Latchkey.Tokens;
 
 namespace Latchkey.Benchmarks;
@@ -26,7 +27,7 @@ public class TokenIssuanceBenchmarks
         _tokens = _server.Get<TokenService>();
         _clients = _server.Get<ClientAuthenticator>();
         (_refreshToken, _) = await _server.Get<RefreshTokenService>()
-            .IssueAsync(_server.Account.Id, _tokens.DefaultClientId, "read", CancellationToken.None);
+            .IssueAsync(_server.Account.Id, _tokens.DefaultClientId, "read", RequestOrigin.None, CancellationToken.None);
         await RefreshRotation();
         _ = ClientCredentials();
     }
@@ -37,7 +38,7 @@ public class TokenIssuanceBenchmarks
     [Benchmark]
     public async Task<string> RefreshRotation()
     {
-        var result = await _tokens.RefreshGrantAsync(_refreshToken, null, null, CancellationToken.None);
+        var result = await _tokens.RefreshGrantAsync(_refreshToken, null, null, RequestOrigin.None, CancellationToken.None);
         _refreshToken = result.RefreshToken ?? throw new InvalidOperationException($"Refresh failed: {result.Error} {result.ErrorDescription}");
         return _refreshToken;
     }
