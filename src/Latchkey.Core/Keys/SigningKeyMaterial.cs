@@ -85,6 +85,10 @@ public abstract class SigningKeyMaterial : JwsVerificationKey
 
     private sealed class RsaKey(RSA key, RSASignaturePadding padding, string algorithm) : SigningKeyMaterial
     {
+        // Verifying through the private-key object costs more than through the public key alone (the
+        // provider carries the private parts along); tokens are verified far more often than signed.
+        private readonly RSA _publicKey = RSA.Create(key.ExportParameters(false));
+
         public override string Algorithm => algorithm;
 
         public override int SignatureSize => key.KeySize / 8;
@@ -93,7 +97,7 @@ public abstract class SigningKeyMaterial : JwsVerificationKey
             key.SignData(data, signature, HashAlgorithmName.SHA256, padding);
 
         public override bool Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature) =>
-            signature.Length == key.KeySize / 8 && key.VerifyData(data, signature, HashAlgorithmName.SHA256, padding);
+            signature.Length == key.KeySize / 8 && _publicKey.VerifyData(data, signature, HashAlgorithmName.SHA256, padding);
 
         public override byte[] ExportPrivateKey() => key.ExportPkcs8PrivateKey();
 
@@ -105,7 +109,11 @@ public abstract class SigningKeyMaterial : JwsVerificationKey
             writer.WriteString("e", B64(p.Exponent));
         }
 
-        protected override void Dispose(bool disposing) => key.Dispose();
+        protected override void Dispose(bool disposing)
+        {
+            _publicKey.Dispose();
+            key.Dispose();
+        }
     }
 
     private sealed class Ed25519Key(Key key) : SigningKeyMaterial
