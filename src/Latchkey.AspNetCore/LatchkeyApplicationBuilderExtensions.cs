@@ -2,6 +2,7 @@ using Latchkey.AspNetCore.Csrf;
 using Latchkey.AspNetCore.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -38,6 +39,16 @@ public static class LatchkeyApplicationBuilderExtensions
     // First in the pipeline, so that everything after it sees the client's address and scheme.
     private static void UseTrustedForwardedHeaders(IApplicationBuilder app)
     {
+        // ASP.NET Core's own switch adds a forwarded-headers middleware that trusts every peer, so a client
+        // could pick the address that throttling and the audit trail count. Refuse to start rather than run so.
+        var configuration = app.ApplicationServices.GetService<IConfiguration>();
+        if (string.Equals(configuration?["ForwardedHeaders_Enabled"], "true", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException(
+                "ForwardedHeaders_Enabled (ASPNETCORE_FORWARDEDHEADERS_ENABLED) makes ASP.NET Core trust X-Forwarded-For from any peer. "
+                + "Remove it and list the proxies to trust in Latchkey:Network:TrustedProxies.");
+        }
+
         var network = app.ApplicationServices.GetRequiredService<IOptions<NetworkOptions>>().Value;
         if (network.TrustedProxies.Count == 0)
         {

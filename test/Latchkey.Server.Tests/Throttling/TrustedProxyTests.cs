@@ -75,6 +75,17 @@ public sealed class TrustedProxyTests
         Assert.Equal("198.51.100.23", Assert.Single(body)!["ip"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task Start_WithAspNetCoresTrustEveryoneSwitch_IsRefusedNamingTheTrustedProxyList()
+    {
+        var options = new TestServerOptions();
+        options.Settings["ForwardedHeaders_Enabled"] = "true";
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => LatchkeyTestServer.StartAsync(options));
+
+        Assert.Contains("Latchkey:Network:TrustedProxies", error.Message, StringComparison.Ordinal);
+    }
+
     private static async Task<LatchkeyTestServer> StartAsync(string? trustedProxies)
     {
         var options = new TestServerOptions();
