@@ -139,12 +139,7 @@ public sealed class BenchmarkTokens : IDisposable
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            writer.WriteStartObject();
-            _key.WritePublicJwk(writer);
-            writer.WriteString("kid", Kid);
-            writer.WriteString("alg", Algorithm);
-            writer.WriteString("use", "sig");
-            writer.WriteEndObject();
+            _key.WritePublishedJwk(writer, Kid);
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray());

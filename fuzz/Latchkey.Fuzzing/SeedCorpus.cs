@@ -95,12 +95,7 @@ public static class SeedCorpus
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            writer.WriteStartObject();
-            key.Material.WritePublicJwk(writer);
-            writer.WriteString("kid", key.Kid);
-            writer.WriteString("alg", key.Material.Algorithm);
-            writer.WriteString("use", "sig");
-            writer.WriteEndObject();
+            key.Material.WritePublishedJwk(writer, key.Kid);
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray());

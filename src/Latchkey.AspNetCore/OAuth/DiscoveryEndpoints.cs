@@ -45,12 +45,7 @@ internal static class DiscoveryEndpoints
         writer.WriteStartArray("keys");
         foreach (var key in ring.Keys)
         {
-            writer.WriteStartObject();
-            key.Material.WritePublicJwk(writer);
-            writer.WriteString("kid", key.Kid);
-            writer.WriteString("alg", key.Material.Algorithm);
-            writer.WriteString("use", "sig");
-            writer.WriteEndObject();
+            key.Material.WritePublishedJwk(writer, key.Kid);
         }
 
         writer.WriteEndArray();

@@ -54,6 +54,21 @@ public abstract class SigningKeyMaterial : JwsVerificationKey
     /// <summary>Writes the public key's JWK members (<c>kty</c> and the key values).</summary>
     public abstract void WritePublicJwk(Utf8JsonWriter writer);
 
+    /// <summary>
+    /// Writes the JWK object the JWKS endpoint publishes for this key under <paramref name="kid"/>: the public
+    /// parameters with <c>kid</c>, <c>alg</c> and <c>use</c>.
+    /// </summary>
+    public void WritePublishedJwk(Utf8JsonWriter writer, string kid)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteStartObject();
+        WritePublicJwk(writer);
+        writer.WriteString("kid", kid);
+        writer.WriteString("alg", Algorithm);
+        writer.WriteString("use", "sig");
+        writer.WriteEndObject();
+    }
+
     private static string B64(ReadOnlySpan<byte> bytes) => Base64Url.EncodeToString(bytes);
 
     private sealed class EcdsaKey(ECDsa key) : SigningKeyMaterial

@@ -77,7 +77,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>Saves a full-page screenshot under TestResults/screenshots (a test artifact, never committed).</summary>
     public static async Task ScreenshotAsync(IPage page, string name)
     {
-        var directory = Path.Combine(RepositoryRoot(), "TestResults", "screenshots");
+        var directory = Path.Combine(RepositoryFolder.Root(), "TestResults", "screenshots");
         Directory.CreateDirectory(directory);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(directory, name + ".png"), FullPage = true });
     }
@@ -95,18 +95,5 @@ public sealed class BrowserFixture : IAsyncLifetime
         {
             await _server.DisposeAsync();
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Latchkey.slnx")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        return AppContext.BaseDirectory;
     }
 }

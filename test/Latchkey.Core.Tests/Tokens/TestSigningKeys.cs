@@ -46,12 +46,7 @@ internal static class TestSigningKeys
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            writer.WriteStartObject();
-            key.WritePublicJwk(writer);
-            writer.WriteString("kid", kid);
-            writer.WriteString("alg", key.Algorithm);
-            writer.WriteString("use", "sig");
-            writer.WriteEndObject();
+            key.WritePublishedJwk(writer, kid);
         }
 
         return JsonNode.Parse(buffer.ToArray())!.AsObject();

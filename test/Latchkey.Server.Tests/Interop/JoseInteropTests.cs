@@ -79,7 +79,7 @@ public sealed class JoseInteropTests(InteropServers servers)
 
     private static async Task<(int ExitCode, string Stdout, string Stderr)> RunNodeAsync(params string[] arguments)
     {
-        var directory = JoseDirectory();
+        var directory = Path.Combine(RepositoryFolder.Root(), "test", "interop", "jose");
         if (!Directory.Exists(Path.Combine(directory, "node_modules", "jose")))
         {
             Assert.Fail($"The npm module 'jose' is not installed in {directory}. Run `npm ci --prefix test/interop/jose` from the repository root (.ci/run does this).");
@@ -125,18 +125,5 @@ public sealed class JoseInteropTests(InteropServers servers)
 
             return (process.ExitCode, await stdout, await stderr);
         }
-    }
-
-    private static string JoseDirectory()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Latchkey.slnx")))
-            {
-                return Path.Combine(directory.FullName, "test", "interop", "jose");
-            }
-        }
-
-        throw new InvalidOperationException($"No Latchkey.slnx above {AppContext.BaseDirectory}.");
     }
 }
