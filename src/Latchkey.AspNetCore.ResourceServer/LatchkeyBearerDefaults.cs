@@ -1,3 +1,5 @@
+using Latchkey.Tokens;
+
 namespace Latchkey.AspNetCore.ResourceServer;
 
 /// <summary>Names used by the Latchkey bearer scheme for resource servers.</summary>
@@ -13,15 +15,37 @@ public static class LatchkeyBearerDefaults
     /// </summary>
     public const string HttpClientName = "Latchkey.AspNetCore.ResourceServer";
 
+    /// <summary>The authentication scheme name of RFC 6750, as it starts an <c>Authorization</c> header.</summary>
+    public const string BearerScheme = "Bearer";
+
     /// <summary>The claim carrying the subject: the account id, or the client id for client-credentials tokens.</summary>
-    public const string SubjectClaim = "sub";
+    public const string SubjectClaim = AccessTokenClaimNames.Subject;
 
     /// <summary>The claim carrying the client the token was issued to.</summary>
-    public const string ClientIdClaim = "client_id";
+    public const string ClientIdClaim = AccessTokenClaimNames.ClientId;
 
     /// <summary>The claim carrying the granted scopes, space-separated (RFC 9068 §2.2.3).</summary>
-    public const string ScopeClaim = "scope";
+    public const string ScopeClaim = AccessTokenClaimNames.Scope;
 
     /// <summary>The claim carrying the session or refresh-token family the token derives from, when it has one.</summary>
-    public const string SessionIdClaim = "sid";
+    public const string SessionIdClaim = AccessTokenClaimNames.SessionId;
+
+    /// <summary>
+    /// The claim naming how the caller authenticated: <see cref="AuthMethod"/> for a bearer token (the Latchkey
+    /// server's session scheme sets <c>session</c>).
+    /// </summary>
+    public const string AuthMethodClaim = "latchkey:auth_method";
+
+    /// <summary>The value of <see cref="AuthMethodClaim"/> for a caller authenticated by a bearer token.</summary>
+    public const string AuthMethod = "bearer";
+
+    /// <summary>
+    /// Whether <paramref name="authorization"/> is a Bearer credential (RFC 6750 §2.1): the scheme name in any
+    /// case, alone or followed by a space. Another scheme's credential (<c>Basic</c>, <c>Bearerx</c>) is not.
+    /// </summary>
+    /// <param name="authorization">An <c>Authorization</c> header value.</param>
+    public static bool IsBearerCredential(string? authorization) =>
+        authorization is not null
+        && authorization.StartsWith(BearerScheme, StringComparison.OrdinalIgnoreCase)
+        && (authorization.Length == BearerScheme.Length || authorization[BearerScheme.Length] == ' ');
 }

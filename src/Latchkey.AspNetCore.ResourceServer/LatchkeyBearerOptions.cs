@@ -5,10 +5,39 @@ namespace Latchkey.AspNetCore.ResourceServer;
 /// <summary>How a resource server accepts Latchkey access tokens.</summary>
 public sealed class LatchkeyBearerOptions : AuthenticationSchemeOptions
 {
+    /// <summary>Creates the options with empty <see cref="Events"/>.</summary>
+    public LatchkeyBearerOptions()
+    {
+        Events = new LatchkeyBearerEvents();
+    }
+
+    /// <summary>
+    /// Hooks into the handler: <see cref="LatchkeyBearerEvents.OnTokenValidated"/> can add claims or refuse a
+    /// valid token, <see cref="LatchkeyBearerEvents.OnChallenge"/> and <see cref="LatchkeyBearerEvents.OnForbidden"/>
+    /// can write the answer's body. To take them from DI instead, register a type derived from
+    /// <see cref="LatchkeyBearerEvents"/> and name it in <see cref="AuthenticationSchemeOptions.EventsType"/>.
+    /// </summary>
+    /// <value>The default value is an instance without any delegate set.</value>
+    public new LatchkeyBearerEvents Events
+    {
+        get => (LatchkeyBearerEvents)base.Events!;
+        set => base.Events = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    /// <summary>
+    /// Where tokens are validated. When <see langword="null"/>, against the keys of the Latchkey server named by
+    /// <see cref="Authority"/> (its discovery document and JWKS) and, with a revocation client, its revocation
+    /// feed. The Latchkey server sets its own, over its in-process key ring and revocation list; then
+    /// <see cref="Authority"/> and the fetch settings are not used.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/> (the authority's JWKS).</value>
+    public IBearerTokenValidation? Validation { get; set; }
+
     /// <summary>
     /// The Latchkey server's URL, for example <c>https://auth.example.com</c>. It is the expected <c>iss</c>
     /// of every token, and the discovery document is read from
-    /// <c>{Authority}/.well-known/oauth-authorization-server</c>. A trailing slash is ignored. Required.
+    /// <c>{Authority}/.well-known/oauth-authorization-server</c>. A trailing slash is ignored. Required unless
+    /// <see cref="Validation"/> is set.
     /// </summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public string? Authority { get; set; }

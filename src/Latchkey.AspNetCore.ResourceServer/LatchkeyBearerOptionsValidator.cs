@@ -11,7 +11,11 @@ internal sealed class LatchkeyBearerOptionsValidator : IValidateOptions<Latchkey
     public ValidateOptionsResult Validate(string? name, LatchkeyBearerOptions options)
     {
         var failures = new List<string>();
-        if (string.IsNullOrWhiteSpace(options.Authority))
+        if (options.Validation is not null)
+        {
+            // Validated in process (the Latchkey server itself): no authority to fetch keys from.
+        }
+        else if (string.IsNullOrWhiteSpace(options.Authority))
         {
             failures.Add("LatchkeyBearerOptions.Authority is required: the Latchkey server's URL, for example https://auth.example.com.");
         }

@@ -5,15 +5,15 @@ using Microsoft.Extensions.Logging;
 namespace Latchkey.AspNetCore.ResourceServer;
 
 /// <summary>
-/// One <see cref="LatchkeyBearerState"/> per scheme, made on first use and kept for the application's
+/// One <see cref="JwksTokenValidation"/> per scheme, made on first use and kept for the application's
 /// life, so that every request of a scheme shares its keys. Handlers are transient; this is a singleton.
 /// </summary>
 internal sealed class LatchkeyBearerStates(IHttpClientFactory httpClients, TimeProvider time, ILoggerFactory loggers) : IDisposable
 {
-    private readonly ConcurrentDictionary<string, Lazy<LatchkeyBearerState>> _states = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<JwksTokenValidation>> _states = new(StringComparer.Ordinal);
 
-    public LatchkeyBearerState Get(string scheme, LatchkeyBearerOptions options) =>
-        _states.GetOrAdd(scheme, static (_, arg) => new Lazy<LatchkeyBearerState>(() => arg.Self.Create(arg.Options)), (Self: this, Options: options)).Value;
+    public JwksTokenValidation Get(string scheme, LatchkeyBearerOptions options) =>
+        _states.GetOrAdd(scheme, static (_, arg) => new Lazy<JwksTokenValidation>(() => arg.Self.Create(arg.Options)), (Self: this, Options: options)).Value;
 
     public void Dispose()
     {
@@ -27,7 +27,7 @@ internal sealed class LatchkeyBearerStates(IHttpClientFactory httpClients, TimeP
         }
     }
 
-    private LatchkeyBearerState Create(LatchkeyBearerOptions options)
+    private JwksTokenValidation Create(LatchkeyBearerOptions options)
     {
         var clock = options.TimeProvider ?? time;
         var keys = new LatchkeyKeyCache(options, httpClients, clock, loggers.CreateLogger<LatchkeyKeyCache>());
@@ -44,6 +44,6 @@ internal sealed class LatchkeyBearerStates(IHttpClientFactory httpClients, TimeP
         var validator = new AccessTokenValidator(keys, feed, clock, options.ValidatedTokenCacheSize);
         var parameters = new AccessTokenValidationParameters(
             keys.Issuer, options.Audience ?? keys.Issuer, options.ClockSkew, options.MaxTokenLength);
-        return new LatchkeyBearerState(keys, validator, parameters, feed);
+        return new JwksTokenValidation(keys, validator, parameters, feed, options.HttpTimeout, clock);
     }
 }

@@ -1,3 +1,5 @@
+using Latchkey.AspNetCore.ResourceServer;
+
 namespace Latchkey.AspNetCore;
 
 /// <summary>Names used by Latchkey's ASP.NET Core integration.</summary>
@@ -26,11 +28,11 @@ public static class LatchkeyDefaults
     public const string CsrfHeaderName = "X-CSRF-Token";
 
     /// <summary>The claim naming how the caller authenticated: <c>session</c> or <c>bearer</c>.</summary>
-    public const string AuthMethodClaim = "latchkey:auth_method";
+    public const string AuthMethodClaim = LatchkeyBearerDefaults.AuthMethodClaim;
 
     /// <summary>The claim carrying the session's public id.</summary>
-    public const string SessionIdClaim = "sid";
+    public const string SessionIdClaim = LatchkeyBearerDefaults.SessionIdClaim;
 
     /// <summary>The claim carrying the subject (account id or client id).</summary>
-    public const string SubjectClaim = "sub";
+    public const string SubjectClaim = LatchkeyBearerDefaults.SubjectClaim;
 }

@@ -5,6 +5,7 @@ using Latchkey.AspNetCore.Authentication;
 using Latchkey.AspNetCore.Csrf;
 using Latchkey.AspNetCore.Http;
 using Latchkey.AspNetCore.Hosting;
+using Latchkey.AspNetCore.ResourceServer;
 using Latchkey.Diagnostics;
 using Latchkey.Passwords;
 using Latchkey.Sessions;
@@ -88,7 +89,8 @@ public static class LatchkeyServiceCollectionExtensions
         services.AddAuthentication(LatchkeyDefaults.AuthenticationScheme)
             .AddPolicyScheme(LatchkeyDefaults.AuthenticationScheme, "Latchkey", o => o.ForwardDefaultSelector = SelectScheme)
             .AddScheme<AuthenticationSchemeOptions, LatchkeySessionHandler>(LatchkeyDefaults.SessionScheme, "Latchkey session", null)
-            .AddScheme<AuthenticationSchemeOptions, LatchkeyBearerHandler>(LatchkeyDefaults.BearerScheme, "Latchkey bearer", null);
+            .AddLatchkeyBearer(LatchkeyDefaults.BearerScheme, "Latchkey bearer", static _ => { });
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<LatchkeyBearerOptions>, ServerBearerOptionsSetup>());
         services.AddAuthorization();
 
         return new LatchkeyBuilder(services);
@@ -98,7 +100,7 @@ public static class LatchkeyServiceCollectionExtensions
     private static string SelectScheme(Microsoft.AspNetCore.Http.HttpContext context)
     {
         var authorization = context.Request.Headers.Authorization;
-        return authorization.Count > 0 && authorization[0] is { } value && value.StartsWith("Bearer", StringComparison.OrdinalIgnoreCase)
+        return authorization.Count > 0 && LatchkeyBearerDefaults.IsBearerCredential(authorization[0])
             ? LatchkeyDefaults.BearerScheme
             : LatchkeyDefaults.SessionScheme;
     }

@@ -1,6 +1,7 @@
 using Latchkey.Accounts;
 using Latchkey.AspNetCore.Authentication;
 using Latchkey.AspNetCore.Http;
+using Latchkey.AspNetCore.ResourceServer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

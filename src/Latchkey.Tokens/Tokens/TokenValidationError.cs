@@ -44,4 +44,11 @@ public enum TokenValidationError
 
     /// <summary>The token, its session or family, or every token of its subject before a point, was revoked.</summary>
     Revoked,
+
+    /// <summary>
+    /// The revocations are not known yet (a resource server still waiting for the first snapshot of its
+    /// revocation feed), so the token cannot be judged. Given by the bearer handler's validation, never by
+    /// <see cref="AccessTokenValidator"/>.
+    /// </summary>
+    RevocationsUnavailable,
 }

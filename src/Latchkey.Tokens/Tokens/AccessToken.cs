@@ -9,7 +9,7 @@ namespace Latchkey.Tokens;
 /// <param name="IssuedAt"><c>iat</c>.</param>
 /// <param name="ExpiresAt"><c>exp</c>.</param>
 /// <param name="SessionId"><c>sid</c>: the browser session or refresh-token family the token came from, if any.</param>
-/// <param name="Generation">The subject's token generation when issued (<c>lk_gen</c>); see <see cref="AccessTokenClaims.Generation"/>.</param>
+/// <param name="Generation">The subject's token generation when issued (<c>lk_gen</c>); see <see cref="AccessTokenClaimNames.Generation"/>.</param>
 public sealed record AccessToken(
     string Issuer,
     string Subject,

@@ -17,8 +17,6 @@ namespace Latchkey.Tokens;
 public sealed class AccessTokenValidator
 {
     private const int StackLimit = 1024;
-    private const double MinUnixSeconds = -62135596800;
-    private const double MaxUnixSeconds = 253402300799;
 
     // Stand-ins for header and claim values that can only be refused; no key and no configured issuer equals them.
     private const string UnsupportedAlgorithm = "\0unsupported";
@@ -205,7 +203,7 @@ public sealed class AccessTokenValidator
         kid = null;
         alg = null;
         var typ = false;
-        var seen = 0;
+        var seen = JwsHeaderMembers.None;
         try
         {
             var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 4 });
@@ -216,41 +214,27 @@ public sealed class AccessTokenValidator
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var bit = 0;
-                if (reader.ValueTextEquals("alg"u8))
-                {
-                    bit = 1;
-                    alg = ReadAlgorithm(ref reader);
-                }
-                else if (reader.ValueTextEquals("kid"u8))
-                {
-                    bit = 2;
-                    kid = ReadString(ref reader);
-                }
-                else if (reader.ValueTextEquals("typ"u8))
-                {
-                    bit = 4;
-                    typ = ReadAccessTokenType(ref reader);
-                }
-                else if (reader.ValueTextEquals("crit"u8) || reader.ValueTextEquals("jwk"u8) || reader.ValueTextEquals("jku"u8)
-                    || reader.ValueTextEquals("x5u"u8) || reader.ValueTextEquals("x5c"u8) || reader.ValueTextEquals("b64"u8))
+                var member = HeaderMember(ref reader);
+                if (member == ForbiddenHeaderMember)
                 {
                     return TokenValidationError.ForbiddenHeader;
                 }
-                else
+
+                if ((seen & member) != 0)
                 {
-                    reader.Read();
-                    reader.Skip();
+                    return TokenValidationError.Malformed;
                 }
 
-                if (bit != 0)
+                seen |= member;
+                switch (member)
                 {
-                    if ((seen & bit) != 0)
-                    {
-                        return TokenValidationError.Malformed;
-                    }
-
-                    seen |= bit;
+                    case JwsHeaderMembers.Algorithm: alg = ReadAlgorithm(ref reader); break;
+                    case JwsHeaderMembers.KeyId: kid = ReadString(ref reader); break;
+                    case JwsHeaderMembers.Type: typ = ReadAccessTokenType(ref reader); break;
+                    default:
+                        reader.Read();
+                        reader.Skip();
+                        break;
                 }
             }
 
@@ -259,12 +243,10 @@ public sealed class AccessTokenValidator
                 return TokenValidationError.Malformed;
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            return TokenValidationError.Malformed;
-        }
-        catch (InvalidOperationException)
-        {
+            // Utf8JsonReader reports JSON that is not well formed only by throwing (JsonException), and a string
+            // that is not valid UTF-8 or escapes a lone surrogate only when it is decoded (InvalidOperationException).
             return TokenValidationError.Malformed;
         }
 
@@ -274,6 +256,23 @@ public sealed class AccessTokenValidator
         }
 
         return typ ? TokenValidationError.None : TokenValidationError.WrongType;
+    }
+
+    // A header member that RFC 8725 §3.10 and RFC 7515 §4.1.11 make us refuse: a marker, never a flag that is recorded.
+    private const JwsHeaderMembers ForbiddenHeaderMember = (JwsHeaderMembers)(-1);
+
+    private static JwsHeaderMembers HeaderMember(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueTextEquals("alg"u8)) return JwsHeaderMembers.Algorithm;
+        if (reader.ValueTextEquals("kid"u8)) return JwsHeaderMembers.KeyId;
+        if (reader.ValueTextEquals("typ"u8)) return JwsHeaderMembers.Type;
+        if (reader.ValueTextEquals("crit"u8) || reader.ValueTextEquals("jwk"u8) || reader.ValueTextEquals("jku"u8)
+            || reader.ValueTextEquals("x5u"u8) || reader.ValueTextEquals("x5c"u8) || reader.ValueTextEquals("b64"u8))
+        {
+            return ForbiddenHeaderMember;
+        }
+
+        return JwsHeaderMembers.None;
     }
 
     // The header values are read without allocating: alg maps to the constant of a supported algorithm (or
@@ -320,27 +319,16 @@ public sealed class AccessTokenValidator
         return type.Equals("at+jwt", StringComparison.OrdinalIgnoreCase) || type.Equals("application/at+jwt", StringComparison.OrdinalIgnoreCase);
     }
 
-    // iss is kept only when it is exactly the expected issuer, so the expected string is reused rather than a copy made.
-    private static string? ReadIssuer(ref Utf8JsonReader reader, string expected)
-    {
-        reader.Read();
-        if (reader.TokenType != JsonTokenType.String)
-        {
-            reader.Skip();
-            return null;
-        }
-
-        return reader.ValueTextEquals(expected) ? expected : UnexpectedIssuer;
-    }
-
     private AccessTokenValidationResult ReadPayload(ReadOnlySpan<byte> json, AccessTokenValidationParameters parameters)
     {
         string? iss = null, sub = null, jti = null, clientId = null, scope = null, sid = null;
-        double? exp = null, nbf = null, iat = null;
+        DateTimeOffset exp = default, nbf = default, iat = default;
         long generation = 0;
         var audienceMatches = false;
-        var audienceSeen = false;
-        var seen = 0;
+
+        // Seen: every claim read, so that a repeated one is refused. Valid: those of the right JSON type.
+        var seen = JwtClaims.None;
+        var valid = JwtClaims.None;
         try
         {
             var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 8 });
@@ -351,39 +339,35 @@ public sealed class AccessTokenValidator
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var bit = Claim(ref reader);
-                if (bit != 0)
+                var claim = Claim(ref reader);
+                if ((seen & claim) != 0)
                 {
-                    if ((seen & bit) != 0)
-                    {
-                        return AccessTokenValidationResult.Fail(TokenValidationError.Malformed);
-                    }
-
-                    seen |= bit;
+                    return AccessTokenValidationResult.Fail(TokenValidationError.Malformed);
                 }
 
-                switch (bit)
+                seen |= claim;
+                var read = claim switch
                 {
-                    case 1: iss = ReadIssuer(ref reader, parameters.Issuer); break;
-                    case 2: sub = ReadString(ref reader); break;
-                    case 4: jti = ReadString(ref reader); break;
-                    case 8: clientId = ReadString(ref reader); break;
-                    case 16: scope = ReadString(ref reader); break;
-                    case 32: sid = ReadString(ref reader); break;
-                    case 64: exp = ReadNumericDate(ref reader); break;
-                    case 128: nbf = ReadNumericDate(ref reader); break;
-                    case 256: iat = ReadNumericDate(ref reader); break;
-                    case 512:
-                        audienceSeen = true;
-                        audienceMatches = ReadAudience(ref reader, parameters.Audience);
+                    JwtClaims.Issuer => TryReadIssuer(ref reader, parameters.Issuer, out iss),
+                    JwtClaims.Subject => TryReadString(ref reader, out sub),
+                    JwtClaims.JwtId => TryReadString(ref reader, out jti),
+                    JwtClaims.ClientId => TryReadString(ref reader, out clientId),
+                    JwtClaims.Scope => TryReadString(ref reader, out scope),
+                    JwtClaims.SessionId => TryReadString(ref reader, out sid),
+                    JwtClaims.ExpiresAt => TryReadNumericDate(ref reader, out exp),
+                    JwtClaims.NotBefore => TryReadNumericDate(ref reader, out nbf),
+                    JwtClaims.IssuedAt => TryReadNumericDate(ref reader, out iat),
+                    JwtClaims.Audience => TryReadAudience(ref reader, parameters.Audience, out audienceMatches),
+                    JwtClaims.Generation => TryReadGeneration(ref reader, out generation),
+                    _ => SkipValue(ref reader),
+                };
+                switch (read)
+                {
+                    case ClaimRead.Valid:
+                        valid |= claim;
                         break;
-                    case 1024:
-                        generation = (long)(ReadNumber(ref reader) ?? -1);
-                        break;
-                    default:
-                        reader.Read();
-                        reader.Skip();
-                        break;
+                    case ClaimRead.Malformed:
+                        return AccessTokenValidationResult.Fail(TokenValidationError.Malformed);
                 }
             }
 
@@ -392,12 +376,16 @@ public sealed class AccessTokenValidator
                 return AccessTokenValidationResult.Fail(TokenValidationError.Malformed);
             }
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // As in the header: malformed JSON, or a string that cannot be decoded.
             return AccessTokenValidationResult.Fail(TokenValidationError.Malformed);
         }
 
-        if (iss is null || sub is null || jti is null || clientId is null || exp is null || iat is null || !audienceSeen || generation < 0)
+        // aud of a wrong type is a wrong audience, not a missing claim; lk_gen, when present, must be well formed.
+        if ((valid & JwtClaims.Required & ~JwtClaims.Audience) != (JwtClaims.Required & ~JwtClaims.Audience)
+            || (seen & JwtClaims.Audience) == 0
+            || (seen & ~valid & JwtClaims.Generation) != 0)
         {
             return AccessTokenValidationResult.Fail(TokenValidationError.MissingClaim);
         }
@@ -412,21 +400,20 @@ public sealed class AccessTokenValidator
             return AccessTokenValidationResult.Fail(TokenValidationError.WrongAudience);
         }
 
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
-        var skew = parameters.ClockSkew.TotalSeconds;
-        if (exp.Value <= now - skew)
+        var now = TruncateToMilliseconds(_time.GetUtcNow());
+        var skew = parameters.ClockSkew;
+        if (exp <= now - skew)
         {
             return AccessTokenValidationResult.Fail(TokenValidationError.Expired);
         }
 
-        if ((nbf is { } notBefore && notBefore > now + skew) || iat.Value > now + skew)
+        if (((valid & JwtClaims.NotBefore) != 0 && nbf > now + skew) || iat > now + skew)
         {
             return AccessTokenValidationResult.Fail(TokenValidationError.NotYetValid);
         }
 
         var token = new AccessToken(
-            iss, sub, clientId, scope ?? string.Empty, jti,
-            DateTimeOffset.FromUnixTimeSeconds((long)iat.Value), DateTimeOffset.FromUnixTimeSeconds((long)exp.Value), sid, generation);
+            iss!, sub!, clientId!, scope ?? string.Empty, jti!, TruncateToSeconds(iat), TruncateToSeconds(exp), sid, generation);
         if (_revocation is not null && _revocation.IsRevoked(token))
         {
             return AccessTokenValidationResult.Fail(TokenValidationError.Revoked);
@@ -435,21 +422,114 @@ public sealed class AccessTokenValidator
         return new AccessTokenValidationResult(TokenValidationError.None, token);
     }
 
-    private static int Claim(ref Utf8JsonReader reader)
+    private static JwtClaims Claim(ref Utf8JsonReader reader)
     {
-        if (reader.ValueTextEquals("iss"u8)) return 1;
-        if (reader.ValueTextEquals("sub"u8)) return 2;
-        if (reader.ValueTextEquals("jti"u8)) return 4;
-        if (reader.ValueTextEquals("client_id"u8)) return 8;
-        if (reader.ValueTextEquals("scope"u8)) return 16;
-        if (reader.ValueTextEquals("sid"u8)) return 32;
-        if (reader.ValueTextEquals("exp"u8)) return 64;
-        if (reader.ValueTextEquals("nbf"u8)) return 128;
-        if (reader.ValueTextEquals("iat"u8)) return 256;
-        if (reader.ValueTextEquals("aud"u8)) return 512;
-        if (reader.ValueTextEquals(AccessTokenIssuer.GenerationClaim)) return 1024;
-        return 0;
+        if (reader.ValueTextEquals("iss"u8)) return JwtClaims.Issuer;
+        if (reader.ValueTextEquals("sub"u8)) return JwtClaims.Subject;
+        if (reader.ValueTextEquals("jti"u8)) return JwtClaims.JwtId;
+        if (reader.ValueTextEquals("client_id"u8)) return JwtClaims.ClientId;
+        if (reader.ValueTextEquals("scope"u8)) return JwtClaims.Scope;
+        if (reader.ValueTextEquals("sid"u8)) return JwtClaims.SessionId;
+        if (reader.ValueTextEquals("exp"u8)) return JwtClaims.ExpiresAt;
+        if (reader.ValueTextEquals("nbf"u8)) return JwtClaims.NotBefore;
+        if (reader.ValueTextEquals("iat"u8)) return JwtClaims.IssuedAt;
+        if (reader.ValueTextEquals("aud"u8)) return JwtClaims.Audience;
+        if (reader.ValueTextEquals("lk_gen"u8)) return JwtClaims.Generation;
+        return JwtClaims.None;
     }
+
+    private static ClaimRead SkipValue(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        reader.Skip();
+        return ClaimRead.WrongType;
+    }
+
+    private static ClaimRead TryReadString(ref Utf8JsonReader reader, out string? value)
+    {
+        value = ReadString(ref reader);
+        return value is null ? ClaimRead.WrongType : ClaimRead.Valid;
+    }
+
+    // iss is kept only when it is exactly the expected issuer, so the expected string is reused rather than a copy made.
+    private static ClaimRead TryReadIssuer(ref Utf8JsonReader reader, string expected, out string? issuer)
+    {
+        issuer = null;
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            reader.Skip();
+            return ClaimRead.WrongType;
+        }
+
+        issuer = reader.ValueTextEquals(expected) ? expected : UnexpectedIssuer;
+        return ClaimRead.Valid;
+    }
+
+    // A NumericDate (RFC 7519 §2) of the wrong JSON type is a missing claim; a number that no DateTimeOffset holds is malformed.
+    private static ClaimRead TryReadNumericDate(ref Utf8JsonReader reader, out DateTimeOffset time)
+    {
+        time = default;
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.Number)
+        {
+            reader.Skip();
+            return ClaimRead.WrongType;
+        }
+
+        return reader.TryGetDouble(out var value) && NumericDate.TryParse(value, out time) ? ClaimRead.Valid : ClaimRead.Malformed;
+    }
+
+    // lk_gen: a non-negative integer; anything else makes the token's claims unusable.
+    private static ClaimRead TryReadGeneration(ref Utf8JsonReader reader, out long generation)
+    {
+        generation = 0;
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out generation) && generation >= 0)
+        {
+            return ClaimRead.Valid;
+        }
+
+        generation = 0;
+        reader.Skip();
+        return ClaimRead.WrongType;
+    }
+
+    // aud: a string, or an array of strings one of which is the expected audience (RFC 7519 §4.1.3).
+    private static ClaimRead TryReadAudience(ref Utf8JsonReader reader, string expected, out bool matches)
+    {
+        matches = false;
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            matches = reader.ValueTextEquals(expected);
+            return ClaimRead.Valid;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            reader.Skip();
+            return ClaimRead.WrongType;
+        }
+
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                return ClaimRead.Malformed;
+            }
+
+            matches |= reader.ValueTextEquals(expected);
+        }
+
+        return ClaimRead.Valid;
+    }
+
+    private static DateTimeOffset TruncateToMilliseconds(DateTimeOffset time) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(time.ToUnixTimeMilliseconds());
+
+    private static DateTimeOffset TruncateToSeconds(DateTimeOffset time) =>
+        DateTimeOffset.FromUnixTimeSeconds(time.ToUnixTimeSeconds());
 
     private static string? ReadString(ref Utf8JsonReader reader)
     {
@@ -463,62 +543,17 @@ public sealed class AccessTokenValidator
         return reader.GetString();
     }
 
-    private static double? ReadNumber(ref Utf8JsonReader reader)
-    {
-        reader.Read();
-        if (reader.TokenType != JsonTokenType.Number)
-        {
-            reader.Skip();
-            return null;
-        }
-
-        var value = reader.GetDouble();
-        return double.IsFinite(value) ? value : null;
-    }
-
-    // A NumericDate (RFC 7519 §2) beyond what DateTimeOffset holds (years 1 to 9999) cannot be acted on.
-    private static double? ReadNumericDate(ref Utf8JsonReader reader)
-    {
-        var value = ReadNumber(ref reader);
-        if (value is < MinUnixSeconds or > MaxUnixSeconds)
-        {
-            throw new FormatException("A time claim lies outside the years 1 to 9999.");
-        }
-
-        return value;
-    }
-
-    private static bool ReadAudience(ref Utf8JsonReader reader, string expected)
-    {
-        reader.Read();
-        if (reader.TokenType == JsonTokenType.String)
-        {
-            return reader.ValueTextEquals(expected);
-        }
-
-        if (reader.TokenType != JsonTokenType.StartArray)
-        {
-            reader.Skip();
-            return false;
-        }
-
-        var match = false;
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-        {
-            if (reader.TokenType != JsonTokenType.String)
-            {
-                throw new FormatException("aud holds a non-string.");
-            }
-
-            match |= reader.ValueTextEquals(expected);
-        }
-
-        return match;
-    }
-
     private static bool IsBase64Url(ReadOnlySpan<char> text) =>
         !text.IsEmpty && !text.ContainsAnyExcept(Base64UrlAlphabet);
 
     private static readonly SearchValues<char> Base64UrlAlphabet =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+
+    // How a claim's value was read: usable, present but of another JSON type, or unusable in a way that makes the whole token malformed.
+    private enum ClaimRead
+    {
+        WrongType,
+        Valid,
+        Malformed,
+    }
 }
