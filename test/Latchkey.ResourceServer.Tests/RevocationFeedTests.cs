@@ -77,6 +77,35 @@ public sealed class RevocationFeedTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task FeedNeverReady_TokenRefusedAsRevocationsUnavailable_AfterTheHttpTimeout()
+    {
+        // A wrong secret: the feed is refused at every attempt, so the revocations never become known.
+        var time = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        var options = new TestServerOptions { Time = time };
+        LatchkeyTokens.DeclareClients(options);
+        await using var server = await LatchkeyTestServer.StartAsync(options);
+        var (token, _) = await LatchkeyTokens.PasswordGrantAsync(server);
+        await using var api = await ResourceApiHost.StartAsync(server.BaseAddress.ToString().TrimEnd('/'), time, builder =>
+        {
+            builder.Configuration["Latchkey:RevocationClientId"] = LatchkeyTokens.ReporterId;
+            builder.Configuration["Latchkey:RevocationClientSecret"] = "not-the-reporter-secret";
+        });
+
+        var request = api.GetAsync("hello", token);
+        for (var i = 0; i < 200 && !request.IsCompleted; i++)
+        {
+            // The wait for the first snapshot is bounded by HttpTimeout (5 s) on the API's clock.
+            time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(20);
+        }
+
+        using var response = await request;
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("Bearer error=\"invalid_token\"", Assert.Single(response.Headers.WwwAuthenticate).ToString());
+        Assert.Contains(api.Logs.Entries, l => l.EventId.Name == "TokenRefused" && l.Text.Contains("RevocationsUnavailable", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Feed_WithoutClientCredentials_Returns401()
     {
         var options = new TestServerOptions();

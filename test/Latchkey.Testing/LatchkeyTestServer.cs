@@ -112,6 +112,7 @@ public sealed class LatchkeyTestServer : IAsyncDisposable
             builder.Logging.AddProvider(logs);
             builder.Logging.AddFilter<LogCapture>(null, LogLevel.Trace);
             builder.Services.AddSingleton<IStartupFilter>(new SecretRecordingStartupFilter(secrets));
+            options.ConfigureBuilder?.Invoke(builder);
         });
 
         try

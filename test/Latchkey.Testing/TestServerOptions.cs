@@ -21,6 +21,9 @@ public sealed class TestServerOptions
     /// <summary>Extra configuration, as <c>Latchkey:Section:Key</c> to value.</summary>
     public Dictionary<string, string> Settings { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Adjusts the builder after the test server's own changes, for example to add a startup filter.</summary>
+    public Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? ConfigureBuilder { get; set; }
+
     /// <summary>Also receives every log event the server writes (category, level, text), as it is written.</summary>
     public Action<string, Microsoft.Extensions.Logging.LogLevel, string>? LogSink { get; set; }
 }

@@ -222,6 +222,115 @@ public sealed class AccessTokenValidatorTests
         Assert.Equal(TokenValidationError.Malformed, harness.Validate(null).Error);
     }
 
+    // Each claim the validator reads, by its flag: a new flag without a row here fails the test below.
+    private static readonly Dictionary<JwtClaims, string> ClaimNames = new()
+    {
+        [JwtClaims.Issuer] = AccessTokenClaimNames.Issuer,
+        [JwtClaims.Subject] = AccessTokenClaimNames.Subject,
+        [JwtClaims.JwtId] = AccessTokenClaimNames.JwtId,
+        [JwtClaims.ClientId] = AccessTokenClaimNames.ClientId,
+        [JwtClaims.Scope] = AccessTokenClaimNames.Scope,
+        [JwtClaims.SessionId] = AccessTokenClaimNames.SessionId,
+        [JwtClaims.ExpiresAt] = AccessTokenClaimNames.ExpiresAt,
+        [JwtClaims.NotBefore] = AccessTokenClaimNames.NotBefore,
+        [JwtClaims.IssuedAt] = AccessTokenClaimNames.IssuedAt,
+        [JwtClaims.Audience] = AccessTokenClaimNames.Audience,
+        [JwtClaims.Generation] = AccessTokenClaimNames.Generation,
+    };
+
+    public static TheoryData<string, string, string> NumericDateCases => new()
+    {
+        // claim, raw JSON value, expected error name
+        { "exp", "\"1893499800\"", nameof(TokenValidationError.MissingClaim) },
+        { "exp", "true", nameof(TokenValidationError.MissingClaim) },
+        { "exp", "[1893499800]", nameof(TokenValidationError.MissingClaim) },
+        { "exp", "1e400", nameof(TokenValidationError.Malformed) },
+        { "exp", "253402300800", nameof(TokenValidationError.Malformed) },
+        { "exp", "1893499800.75", nameof(TokenValidationError.None) },
+        { "exp", "1.8934998E9", nameof(TokenValidationError.None) },
+        { "exp", "-1", nameof(TokenValidationError.Expired) },
+        { "iat", "-62135596801", nameof(TokenValidationError.Malformed) },
+        { "iat", "1893499200.5", nameof(TokenValidationError.None) },
+        { "iat", "-1", nameof(TokenValidationError.None) },
+        { "iat", "\"now\"", nameof(TokenValidationError.MissingClaim) },
+        { "nbf", "1e300", nameof(TokenValidationError.Malformed) },
+        { "nbf", "\"later\"", nameof(TokenValidationError.None) },
+        { "nbf", "1893499230.5", nameof(TokenValidationError.NotYetValid) },
+        { "nbf", "1893499230", nameof(TokenValidationError.None) },
+    };
+
+    public static TheoryData<string, string, string> GenerationCases => new()
+    {
+        { "Zero", "0", nameof(TokenValidationError.None) },
+        { "Positive", "3", nameof(TokenValidationError.None) },
+        { "Negative", "-1", nameof(TokenValidationError.MissingClaim) },
+        { "Fractional", "1.5", nameof(TokenValidationError.MissingClaim) },
+        { "BeyondInt64", "1e30", nameof(TokenValidationError.MissingClaim) },
+        { "String", "\"3\"", nameof(TokenValidationError.MissingClaim) },
+    };
+
+    [Fact]
+    public void ClaimFlags_EachSingleFlagHasAClaimName_AndRequiredIsTheRfc9068Set()
+    {
+        var single = Enum.GetValues<JwtClaims>().Where(f => f != JwtClaims.None && (f & (f - 1)) == 0).ToList();
+
+        Assert.Equal(single.Order(), ClaimNames.Keys.Order());
+        Assert.Equal(
+            JwtClaims.Issuer | JwtClaims.Subject | JwtClaims.Audience | JwtClaims.ExpiresAt | JwtClaims.IssuedAt | JwtClaims.JwtId | JwtClaims.ClientId,
+            JwtClaims.Required);
+    }
+
+    [Fact]
+    public void Validate_WithoutOneClaim_IsMissingClaimExactlyWhenTheClaimIsRequired()
+    {
+        var harness = new Harness(SigningAlgorithms.ES256);
+        foreach (var (flag, name) in ClaimNames)
+        {
+            var result = harness.Validate(harness.Signed(payload: p => p.Remove(name)));
+
+            var expected = JwtClaims.Required.HasFlag(flag) ? TokenValidationError.MissingClaim : TokenValidationError.None;
+            Assert.True(expected == result.Error, $"Without {name}: {result.Error}, expected {expected}.");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(NumericDateCases))]
+    public void Validate_NumericDateEdgeCase_GivesItsError(string claim, string json, string expected)
+    {
+        // The clock stands at Start (1893499200); the skew is 30 seconds.
+        var harness = new Harness(SigningAlgorithms.ES256);
+        var payload = harness.PayloadJson(p => p.Remove(claim))[..^1] + $",\"{claim}\":{json}}}";
+
+        var result = harness.Validate(harness.SignedRaw(harness.HeaderJson(), payload));
+
+        Assert.Equal(expected, result.Error.ToString());
+    }
+
+    [Fact]
+    public void Validate_FractionalExp_KeepsWholeSecondsInTheToken()
+    {
+        var harness = new Harness(SigningAlgorithms.ES256);
+        var payload = harness.PayloadJson(p => p.Remove("exp"))[..^1] + ",\"exp\":1893499800.75}";
+
+        var result = harness.Validate(harness.SignedRaw(harness.HeaderJson(), payload));
+
+        Assert.True(result.IsValid, result.Error.ToString());
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1893499800), result.Token!.ExpiresAt);
+    }
+
+    [Theory]
+    [MemberData(nameof(GenerationCases))]
+    public void Validate_GenerationEdgeCase_GivesItsError(string name, string json, string expected)
+    {
+        _ = name;
+        var harness = new Harness(SigningAlgorithms.ES256);
+        var payload = harness.PayloadJson(p => p.Remove("lk_gen"))[..^1] + $",\"lk_gen\":{json}}}";
+
+        var result = harness.Validate(harness.SignedRaw(harness.HeaderJson(), payload));
+
+        Assert.Equal(expected, result.Error.ToString());
+    }
+
     private static Dictionary<string, ValidationCase> BuildCatalog()
     {
         var catalog = new Dictionary<string, ValidationCase>(StringComparer.Ordinal);

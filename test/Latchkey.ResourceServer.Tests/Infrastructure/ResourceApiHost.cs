@@ -23,12 +23,16 @@ public sealed class ResourceApiHost : IAsyncDisposable
     private ResourceApiHost(WebApplication app, Uri baseAddress, RequestLog requests, LogCapture logs)
     {
         App = app;
+        BaseAddress = baseAddress;
         Requests = requests;
         Logs = logs;
         _http = new HttpClient { BaseAddress = baseAddress };
     }
 
     public WebApplication App { get; }
+
+    /// <summary>Where the API listens, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
+    public Uri BaseAddress { get; }
 
     /// <summary>What the key cache asked Latchkey for.</summary>
     public RequestLog Requests { get; }
