@@ -84,7 +84,9 @@ public static class LatchkeyServiceCollectionExtensions
         services.AddHostedService<LatchkeyMaintenanceService>();
 
         services.AddProblemDetails();
-        services.AddExceptionHandler<LatchkeyExceptionHandler>();
+        services.TryAddSingleton<LatchkeyErrorScope>();
+        services.TryAddSingleton<LatchkeyExceptionHandler>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.AspNetCore.Diagnostics.IExceptionHandler, LatchkeyExceptionHandler>(sp => sp.GetRequiredService<LatchkeyExceptionHandler>()));
         services.AddAuthentication(LatchkeyDefaults.AuthenticationScheme)
             .AddPolicyScheme(LatchkeyDefaults.AuthenticationScheme, "Latchkey", o => o.ForwardDefaultSelector = SelectScheme)
             .AddScheme<AuthenticationSchemeOptions, LatchkeySessionHandler>(LatchkeyDefaults.SessionScheme, "Latchkey session", null)

@@ -11,9 +11,8 @@ namespace Latchkey.AspNetCore.OAuth;
 /// <summary><c>POST /oauth/token</c>, <c>/oauth/revoke</c> (RFC 7009) and <c>/oauth/introspect</c> (RFC 7662).</summary>
 internal static class OAuthEndpoints
 {
-    public static void Map(IEndpointRouteBuilder endpoints)
+    public static void Map(IEndpointRouteBuilder oauth)
     {
-        var oauth = endpoints.MapGroup("/oauth").AllowAnonymous();
         oauth.MapPost("/token", TokenAsync);
         oauth.MapPost("/revoke", RevokeAsync);
         oauth.MapPost("/introspect", IntrospectAsync);
