@@ -55,10 +55,12 @@ internal sealed class HostApp : IAsyncDisposable
         builder.Logging.AddFilter<LogCapture>(null, LogLevel.Trace);
         builder.Services.AddSingleton<IStartupFilter>(new SecretRecordingStartupFilter(secrets));
 
-        builder.Configuration["Latchkey:DataDirectory"] = dataDirectory;
-        builder.Configuration["Latchkey:Passwords:MemorySizeKiB"] = "1024";
-        builder.Configuration["Latchkey:Passwords:Iterations"] = "1";
-        var latchkey = builder.Services.AddLatchkey(builder.Configuration).UseSqlite();
+        var latchkey = builder.Services.AddLatchkey(o => o.DataDirectory = dataDirectory).UseSqlite();
+        builder.Services.Configure<Latchkey.Passwords.PasswordHashingOptions>(o =>
+        {
+            o.MemorySizeKiB = 1024;
+            o.Iterations = 1;
+        });
         configure?.Invoke(latchkey);
 
         var app = builder.Build();
