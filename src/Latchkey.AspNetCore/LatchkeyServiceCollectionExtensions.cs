@@ -2,9 +2,11 @@ using Latchkey;
 using Latchkey.AspNetCore;
 using Latchkey.AspNetCore.Authentication;
 using Latchkey.AspNetCore.Csrf;
+using Latchkey.AspNetCore.Events;
 using Latchkey.AspNetCore.Http;
 using Latchkey.AspNetCore.Hosting;
 using Latchkey.Passwords;
+using Latchkey.Revocation;
 using Latchkey.Sessions;
 using Latchkey.Throttling;
 using Latchkey.Keys;
@@ -59,6 +61,9 @@ public static class LatchkeyServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NetworkOptions>, NetworkOptionsValidator>());
         services.TryAddSingleton<IIssuerProvider, ServerIssuerProvider>();
         services.TryAddSingleton<OriginPolicy>();
+        services.AddOptions<LatchkeyEventsOptions>();
+        services.TryAddSingleton<LatchkeyEventsDispatcher>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRefreshTokenReuseListener, LatchkeyEventsDispatcher>(sp => sp.GetRequiredService<LatchkeyEventsDispatcher>()));
         var builder = services.AddLatchkeyCore(configure);
 
         services.TryAddSingleton<LatchkeyErrorScope>();

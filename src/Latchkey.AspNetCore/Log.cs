@@ -15,4 +15,7 @@ internal static partial class Log
     public static partial void HashingBusy(ILogger logger);
 
     // 2004 and 2005 were the maintenance events, now Latchkey.Core's 1900 and 1901.
+
+    [LoggerMessage(2006, LogLevel.Error, "The application's {Event} handler failed", EventName = "EventFailed")]
+    public static partial void EventFailed(ILogger logger, string @event, Exception exception);
 }

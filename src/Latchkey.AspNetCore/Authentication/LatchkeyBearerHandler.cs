@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
+using Latchkey.AspNetCore.Events;
 using Latchkey.AspNetCore.Http;
 using Latchkey.Tokens;
 using Microsoft.AspNetCore.Authentication;
@@ -70,7 +71,8 @@ public sealed class LatchkeyBearerHandler : AuthenticationHandler<Authentication
         }
 
         var identity = new ClaimsIdentity(claims, Scheme.Name, LatchkeyDefaults.SubjectClaim, null);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name)));
+        var ticket = new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name);
+        return LatchkeyEventsDispatcher.For(Context).TokenValidatedAsync(Context, ticket, () => Refuse("The application refused the token."));
     }
 
     /// <inheritdoc />

@@ -1,3 +1,4 @@
+using Latchkey.AspNetCore.Events;
 using Latchkey.AspNetCore.Http;
 using Latchkey.Clients;
 using Latchkey.Tokens;
@@ -38,8 +39,10 @@ internal static class OAuthEndpoints
                     return OAuthResponses.Error(OAuthErrors.InvalidClient, "This client must authenticate.");
                 }
 
+                var clientId = client?.ClientId ?? tokens.DefaultClientId;
                 result = await tokens.PasswordGrantAsync(
-                    request["username"], request["password"], request["scope"], client, context.GetRequestOrigin(), context.RequestAborted);
+                    request["username"], request["password"], request["scope"], client, context.GetRequestOrigin(), context.RequestAborted,
+                    account => LatchkeyEventsDispatcher.For(context).SigningInAsync(context, account, "password", clientId));
                 break;
             case "refresh_token":
                 result = await tokens.RefreshGrantAsync(request["refresh_token"], client, request.ClientId, context.GetRequestOrigin(), context.RequestAborted);

@@ -78,6 +78,8 @@ internal sealed class HostApp : IAsyncDisposable
         app.MapGet("/", () => Results.Text("host home"));
         app.MapGet("/boom", IResult () => throw new InvalidOperationException("The host's own failure."));
         app.MapGet("/mine", () => Results.Text("host api")).RequireAuthorization();
+        app.MapGet("/claims", (System.Security.Claims.ClaimsPrincipal user) => Results.Json(user.Claims.Select(c => new[] { c.Type, c.Value })))
+            .RequireAuthorization();
         app.MapPost("/mine", () => Results.Text("host post"));
         app.MapGroup(prefix).MapLatchkey();
 
@@ -88,6 +90,20 @@ internal sealed class HostApp : IAsyncDisposable
 
     /// <summary>A client whose relative paths resolve under Latchkey's prefix (<c>api/session</c>).</summary>
     public LatchkeyTestClient CreateLatchkeyClient() => new(new Uri(Root, Prefix.Trim('/') + "/"), Secrets);
+
+    /// <summary>The claims the host's own <c>GET /claims</c> sees for the client's session or bearer token, or null on a refusal.</summary>
+    public async Task<ILookup<string, string>?> ClaimsAsync(LatchkeyTestClient client, string? bearer = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Root, "claims"));
+        using var response = await client.SendAsync(request, csrf: false, bearer: bearer, cookie: bearer is null);
+        if (!response.IsSuccessStatusCode)
+        {
+            return null;
+        }
+
+        var pairs = await response.ReadJsonArrayAsync();
+        return pairs.Select(p => (Type: p![0]!.GetValue<string>(), Value: p[1]!.GetValue<string>())).ToLookup(p => p.Type, p => p.Value);
+    }
 
     /// <summary>A client whose relative paths resolve at the application's root.</summary>
     public HttpClient CreateRootClient() => new() { BaseAddress = Root };
