@@ -1,4 +1,7 @@
+using Latchkey.AspNetCore;
 using Latchkey.AspNetCore.Csrf;
+using Latchkey.AspNetCore.Hosting;
+using Latchkey.AspNetCore.Routing;
 using Latchkey.AspNetCore.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -11,30 +14,77 @@ namespace Microsoft.AspNetCore.Builder;
 /// <summary>Adds Latchkey's middleware to the request pipeline.</summary>
 public static class LatchkeyApplicationBuilderExtensions
 {
+    // Where UseRouting records itself (EndpointRoutingApplicationBuilderExtensions).
+    private const string EndpointRouteBuilderKey = "__EndpointRouteBuilder";
+
     /// <summary>
-    /// Adds, in order: forwarded headers from trusted proxies (when <c>Latchkey:Network:TrustedProxies</c>
-    /// names any), problem details for exceptions and empty error responses, <c>Cache-Control:
-    /// no-store</c> on the API and OAuth endpoints, <c>Strict-Transport-Security</c> over HTTPS, the origin
-    /// check for unsafe API requests, authentication and authorization.
+    /// Adds, in order: routing (unless the application already routes), forwarded headers from trusted
+    /// proxies (when <c>Latchkey:Network:TrustedProxies</c> names any), <c>Cache-Control: no-store</c> on the
+    /// API and OAuth endpoints, <c>Strict-Transport-Security</c> over HTTPS, the origin check for unsafe API
+    /// requests, problem details for the errors of Latchkey's endpoints, authentication and authorization.
+    /// The host's own exception handler and status-code pages are left alone.
     /// </summary>
-    public static IApplicationBuilder UseLatchkey(this IApplicationBuilder app)
+    public static IApplicationBuilder UseLatchkey(this IApplicationBuilder app) => UseLatchkey(app, static _ => { });
+
+    /// <summary>
+    /// Adds Latchkey's middleware as <see cref="UseLatchkey(IApplicationBuilder)"/> does, with choices;
+    /// <see cref="LatchkeyMiddlewareOptions.HandleAllErrors"/> makes Latchkey answer the whole application's errors.
+    /// </summary>
+    public static IApplicationBuilder UseLatchkey(this IApplicationBuilder app, Action<LatchkeyMiddlewareOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(app);
-        UseTrustedForwardedHeaders(app);
-        app.UseExceptionHandler();
-        app.UseStatusCodePages(context => LatchkeyProblems.Write(context.HttpContext, LatchkeyProblems.CodeForStatus(context.HttpContext.Response.StatusCode)));
-        app.Use(static (context, next) =>
+        ArgumentNullException.ThrowIfNull(configure);
+        var options = new LatchkeyMiddlewareOptions();
+        configure(options);
+
+        // The protections below key on the endpoint's metadata, so the endpoint must be known by then. An
+        // application that routes later would leave them blind; routing twice is harmless (the second match
+        // is skipped once an endpoint is set).
+        if (!app.Properties.ContainsKey(EndpointRouteBuilderKey))
         {
-            // Set as the answer starts, so that an answer the exception handler rewrites (it clears the
-            // headers) still carries them.
-            context.Response.OnStarting(static state => AddSecurityHeaders((HttpContext)state), context);
-            return next(context);
-        });
+            app.UseRouting();
+        }
+
+        UseTrustedForwardedHeaders(app);
+        app.ApplicationServices.GetRequiredService<LatchkeyErrorScope>().HandleAllErrors = options.HandleAllErrors;
+        if (options.HandleAllErrors)
+        {
+            app.UseExceptionHandler();
+            app.UseStatusCodePages(context => LatchkeyProblems.Write(context.HttpContext, LatchkeyProblems.CodeForStatus(context.HttpContext.Response.StatusCode)));
+        }
+
+        app.Use(options.HandleAllErrors ? AddHeadersToEveryAnswer : AddHeadersToLatchkeyAnswers);
         app.UseMiddleware<OriginCheckMiddleware>();
+        if (!options.HandleAllErrors)
+        {
+            app.UseMiddleware<LatchkeyEndpointErrorMiddleware>();
+        }
+
         app.UseAuthentication();
         app.UseAuthorization();
         return app;
     }
+
+    // Set as the answer starts, so that an answer the exception handler rewrites (it clears the headers)
+    // still carries them; decided here, because the exception handler also clears the endpoint.
+    private static Task AddHeadersToEveryAnswer(HttpContext context, RequestDelegate next)
+    {
+        context.Response.OnStarting(IsNoStore(context) ? AddNoStoreSecurityHeaders : AddSecurityHeaders, context);
+        return next(context);
+    }
+
+    private static Task AddHeadersToLatchkeyAnswers(HttpContext context, RequestDelegate next)
+    {
+        if (context.GetEndpoint()?.Metadata.GetMetadata<LatchkeyEndpointMetadata>() is { } marker)
+        {
+            context.Response.OnStarting(marker.NoStore ? AddNoStoreSecurityHeaders : AddSecurityHeaders, context);
+        }
+
+        return next(context);
+    }
+
+    private static bool IsNoStore(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<LatchkeyEndpointMetadata>() is { NoStore: true };
 
     // First in the pipeline, so that everything after it sees the client's address and scheme.
     private static void UseTrustedForwardedHeaders(IApplicationBuilder app)
@@ -78,18 +128,20 @@ public static class LatchkeyApplicationBuilderExtensions
         app.UseForwardedHeaders(forwarded);
     }
 
-    private static Task AddSecurityHeaders(HttpContext context)
+    private static Task AddNoStoreSecurityHeaders(object state)
     {
-        var headers = context.Response.Headers;
-
         // API and OAuth answers carry credentials (cookies, CSRF tokens, tokens) or personal data: never
         // cache them, framework errors (405, 413) included. Pragma for HTTP/1.0 caches (RFC 6749 §5.1).
-        var path = context.Request.Path;
-        if (path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/oauth", StringComparison.OrdinalIgnoreCase))
-        {
-            headers.CacheControl = "no-store";
-            headers.Pragma = "no-cache";
-        }
+        var headers = ((HttpContext)state).Response.Headers;
+        headers.CacheControl = "no-store";
+        headers.Pragma = "no-cache";
+        return AddSecurityHeaders(state);
+    }
+
+    private static Task AddSecurityHeaders(object state)
+    {
+        var context = (HttpContext)state;
+        var headers = context.Response.Headers;
 
         // HSTS only over HTTPS (RFC 6797 §7.2: never over plain HTTP; a trusted proxy's X-Forwarded-Proto
         // counts). Unlike UseHsts, loopback hosts get it too. No includeSubDomains: sibling hosts are not

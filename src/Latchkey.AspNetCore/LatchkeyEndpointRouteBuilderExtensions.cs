@@ -1,4 +1,5 @@
 using Latchkey.AspNetCore.Endpoints;
+using Latchkey.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing;
 
 namespace Microsoft.AspNetCore.Builder;
@@ -10,19 +11,34 @@ public static class LatchkeyEndpointRouteBuilderExtensions
     /// Maps the API under <c>/api</c>, the OAuth endpoints under <c>/oauth</c>, the discovery documents and JWKS under <c>/.well-known</c>, the probes <c>/healthz</c> and <c>/readyz</c>, and the end-user pages (<c>/signin</c>, <c>/signup</c>, <c>/account</c>, <c>/tokens</c>). Returns the API
     /// group so that the caller can add conventions (rate limiting, CORS, metadata).
     /// </summary>
+    /// <remarks>
+    /// Every endpoint carries a <see cref="LatchkeyEndpointMetadata"/>, which is what <c>UseLatchkey</c>'s
+    /// origin check, <c>no-store</c> and error answers key on; so <paramref name="endpoints"/> may be a
+    /// route group of the host (<c>app.MapGroup("/auth").MapLatchkey()</c>) and the protections follow.
+    /// The API and OAuth groups answer their own unknown paths and wrong methods (404, 405) for the same reason.
+    /// </remarks>
     public static IEndpointConventionBuilder MapLatchkey(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        ProbeEndpoints.Map(endpoints);
-        var api = endpoints.MapGroup("/api");
+        var root = endpoints.MapGroup(string.Empty).WithMetadata(LatchkeyEndpointMetadata.ForOther());
+        ProbeEndpoints.Map(root);
+
+        var apiMarker = LatchkeyEndpointMetadata.ForApi();
+        var api = root.MapGroup("/api").WithMetadata(apiMarker);
         AccountEndpoints.Map(api);
         SessionEndpoints.Map(api);
         MeEndpoints.Map(api);
         SessionTokenEndpoints.Map(api);
-        Latchkey.AspNetCore.OAuth.OAuthEndpoints.Map(endpoints);
-        Latchkey.AspNetCore.OAuth.DiscoveryEndpoints.Map(endpoints);
-        Latchkey.AspNetCore.OAuth.RevocationFeedEndpoints.Map(endpoints);
-        Latchkey.AspNetCore.Pages.PageEndpoints.Map(endpoints);
+        GroupFallback.Map(api, apiMarker);
+
+        var oauthMarker = LatchkeyEndpointMetadata.ForOAuth();
+        var oauth = root.MapGroup("/oauth").WithMetadata(oauthMarker).AllowAnonymous();
+        Latchkey.AspNetCore.OAuth.OAuthEndpoints.Map(oauth);
+        Latchkey.AspNetCore.OAuth.RevocationFeedEndpoints.Map(oauth);
+        GroupFallback.Map(oauth, oauthMarker);
+
+        Latchkey.AspNetCore.OAuth.DiscoveryEndpoints.Map(root);
+        Latchkey.AspNetCore.Pages.PageEndpoints.Map(root);
         return api;
     }
 }

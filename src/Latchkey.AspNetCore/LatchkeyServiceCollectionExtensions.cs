@@ -1,20 +1,17 @@
 using Latchkey;
-using Latchkey.Accounts;
 using Latchkey.AspNetCore;
 using Latchkey.AspNetCore.Authentication;
 using Latchkey.AspNetCore.Csrf;
+using Latchkey.AspNetCore.Events;
 using Latchkey.AspNetCore.Http;
 using Latchkey.AspNetCore.Hosting;
 using Latchkey.AspNetCore.ResourceServer;
-using Latchkey.Diagnostics;
 using Latchkey.Passwords;
+using Latchkey.Revocation;
 using Latchkey.Sessions;
 using Latchkey.Throttling;
 using Latchkey.Keys;
-using Latchkey.Revocation;
-using Latchkey.Security;
 using Latchkey.Tokens;
-using Latchkey.Clients;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -35,65 +32,52 @@ public static class LatchkeyServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
 
         var section = configuration.GetSection(LatchkeyOptions.SectionName);
-        services.AddOptions<LatchkeyOptions>().Bind(section).PostConfigure(o => AddListedOrigins(o, section)).ValidateOnStart();
-        services.AddOptions<SessionOptions>().Bind(section.GetSection("Sessions")).ValidateOnStart();
-        services.AddOptions<PasswordHashingOptions>().Bind(section.GetSection("Passwords")).ValidateOnStart();
-        services.AddOptions<ThrottlingOptions>().Bind(section.GetSection("Throttling")).ValidateOnStart();
-        services.AddOptions<TokenOptions>().Bind(section.GetSection("Tokens")).ValidateOnStart();
-        services.AddOptions<KeyOptions>().Bind(section.GetSection("Keys")).ValidateOnStart();
+        services.AddOptions<LatchkeyOptions>().Bind(section).PostConfigure(o => AddListedOrigins(o, section));
+        services.AddOptions<SessionOptions>().Bind(section.GetSection("Sessions"));
+        services.AddOptions<PasswordHashingOptions>().Bind(section.GetSection("Passwords"));
+        services.AddOptions<ThrottlingOptions>().Bind(section.GetSection("Throttling"));
+        services.AddOptions<TokenOptions>().Bind(section.GetSection("Tokens"));
+        services.AddOptions<KeyOptions>().Bind(section.GetSection("Keys"));
         services.AddOptions<NetworkOptions>().Bind(section.GetSection(NetworkOptions.SectionName))
-            .PostConfigure(o => AddListed(o.TrustedProxies, section.GetSection(NetworkOptions.SectionName), nameof(NetworkOptions.TrustedProxies))).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LatchkeyOptions>, LatchkeyOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionOptions>, LatchkeyOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PasswordHashingOptions>, LatchkeyOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ThrottlingOptions>, LatchkeyOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TokenOptions>, LatchkeyOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KeyOptions>, LatchkeyOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NetworkOptions>, LatchkeyOptionsValidator>());
+            .PostConfigure(o => AddListed(o.TrustedProxies, section.GetSection(NetworkOptions.SectionName), nameof(NetworkOptions.TrustedProxies)));
+        return AddLatchkeyWeb(services, configure: null);
+    }
 
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IPasswordHasher, Argon2idPasswordHasher>();
-        services.TryAddSingleton<PasswordHashingGate>();
-        services.TryAddSingleton<SecurityAudit>();
-        services.TryAddSingleton<ILoginThrottle, InMemoryLoginThrottle>();
-        services.TryAddSingleton<CredentialThrottle>();
-        services.TryAddSingleton<SessionCache>();
-        services.TryAddSingleton<SessionManager>();
-        services.TryAddSingleton<AccountEmailCache>();
-        services.TryAddSingleton<AccountService>();
-        services.TryAddSingleton<UserSignOutService>();
-        services.TryAddSingleton<OriginPolicy>();
+    /// <summary>
+    /// Adds Latchkey with its root options set in code (<c>o =&gt; o.DataDirectory = "…"</c>) and validated at
+    /// start; the other options keep their defaults unless configured with <c>services.Configure&lt;SessionOptions&gt;(…)</c>
+    /// and the like. Choose a store on the returned builder, for example <c>.UseSqlite()</c>.
+    /// </summary>
+    public static LatchkeyBuilder AddLatchkey(this IServiceCollection services, Action<LatchkeyOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        return AddLatchkeyWeb(services, configure);
+    }
 
-        // Tokens: keys, issuance, validation, refresh rotation, revocation, clients.
-        services.TryAddSingleton(sp => MasterSecret.Load(sp.GetRequiredService<IOptions<LatchkeyOptions>>(), sp.GetRequiredService<IOptions<KeyOptions>>()));
-        services.TryAddSingleton<KeyProtector>();
-        services.TryAddSingleton<SigningKeyRing>();
-        services.TryAddSingleton<KeyRingManager>();
+    // The web layer on top of AddLatchkeyCore: its registrations come first, so that Core's TryAdd keeps them.
+    private static LatchkeyBuilder AddLatchkeyWeb(IServiceCollection services, Action<LatchkeyOptions>? configure)
+    {
+        services.AddOptions<NetworkOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NetworkOptions>, NetworkOptionsValidator>());
         services.TryAddSingleton<IIssuerProvider, ServerIssuerProvider>();
-        services.TryAddSingleton<AccessTokenIssuer>();
-        services.TryAddSingleton<RevocationList>();
-        services.TryAddSingleton<IRevocationBroadcaster, NullRevocationBroadcaster>();
-        services.TryAddSingleton<RevocationService>();
-        services.TryAddSingleton(sp => new AccessTokenValidator(
-            sp.GetRequiredService<SigningKeyRing>(), sp.GetRequiredService<RevocationList>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<IOptions<TokenOptions>>().Value.ValidatedTokenCacheSize));
-        services.TryAddSingleton<RefreshTokenService>();
-        services.TryAddSingleton<ClientRegistry>();
-        services.TryAddSingleton<ClientAuthenticator>();
-        services.TryAddSingleton<TokenService>();
-        services.TryAddSingleton<TokenInspector>();
-        services.AddHostedService<LatchkeyMaintenanceService>();
+        services.TryAddSingleton<OriginPolicy>();
+        services.AddOptions<LatchkeyEventsOptions>();
+        services.TryAddSingleton<LatchkeyEventsDispatcher>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRefreshTokenReuseListener, LatchkeyEventsDispatcher>(sp => sp.GetRequiredService<LatchkeyEventsDispatcher>()));
+        var builder = services.AddLatchkeyCore(configure);
 
+        services.TryAddSingleton<LatchkeyErrorScope>();
+        services.TryAddSingleton<LatchkeyExceptionHandler>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.AspNetCore.Diagnostics.IExceptionHandler, LatchkeyExceptionHandler>(sp => sp.GetRequiredService<LatchkeyExceptionHandler>()));
         services.AddProblemDetails();
-        services.AddExceptionHandler<LatchkeyExceptionHandler>();
         services.AddAuthentication(LatchkeyDefaults.AuthenticationScheme)
             .AddPolicyScheme(LatchkeyDefaults.AuthenticationScheme, "Latchkey", o => o.ForwardDefaultSelector = SelectScheme)
             .AddScheme<AuthenticationSchemeOptions, LatchkeySessionHandler>(LatchkeyDefaults.SessionScheme, "Latchkey session", null)
             .AddLatchkeyBearer(LatchkeyDefaults.BearerScheme, "Latchkey bearer", static _ => { });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<LatchkeyBearerOptions>, ServerBearerOptionsSetup>());
         services.AddAuthorization();
-
-        return new LatchkeyBuilder(services);
+        return builder;
     }
 
     // One endpoint, two schemes: a Bearer Authorization header selects the bearer scheme, else the cookie decides.

@@ -14,9 +14,8 @@ internal static partial class Log
     [LoggerMessage(2003, LogLevel.Warning, "Password hashing at capacity; request refused with 503", EventName = "HashingBusy")]
     public static partial void HashingBusy(ILogger logger);
 
-    [LoggerMessage(2004, LogLevel.Information, "Pruned {Count} expired sessions and refresh tokens", EventName = "Pruned")]
-    public static partial void Pruned(ILogger logger, int count);
+    // 2004 and 2005 were the maintenance events, now Latchkey.Core's 1900 and 1901.
 
-    [LoggerMessage(2005, LogLevel.Warning, "Background {Task} failed; it runs again at the next interval", EventName = "MaintenanceFailed")]
-    public static partial void MaintenanceFailed(ILogger logger, string task, Exception exception);
+    [LoggerMessage(2006, LogLevel.Error, "The application's {Event} handler failed", EventName = "EventFailed")]
+    public static partial void EventFailed(ILogger logger, string @event, Exception exception);
 }

@@ -30,6 +30,8 @@ public static class LatchkeyErrors
     public const string OriginNotAllowed = "origin_not_allowed";
     /// <summary>The caller is authenticated but may not do this.</summary>
     public const string Forbidden = "forbidden";
+    /// <summary>The password was right, but the application's <c>OnSigningIn</c> event refused the sign-in.</summary>
+    public const string SignInDenied = "sign_in_denied";
     /// <summary>Too many attempts; see <c>Retry-After</c>.</summary>
     public const string TooManyAttempts = "too_many_attempts";
     /// <summary>The server is at its bound for password hashing; see <c>Retry-After</c>.</summary>

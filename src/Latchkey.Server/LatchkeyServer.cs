@@ -54,7 +54,7 @@ public static class LatchkeyServer
         configure?.Invoke(builder);
 
         var app = builder.Build();
-        app.UseLatchkey();
+        app.UseLatchkey(o => o.HandleAllErrors = true);
         app.MapLatchkey();
         return app;
     }

@@ -10,8 +10,9 @@ namespace Latchkey.Testing;
 /// every request's headers and every session cookie the server sets, whoever the client is (a browser,
 /// a raw <see cref="HttpClient"/>). It reads headers only, so it changes nothing the server does.
 /// </summary>
-internal sealed class SecretRecordingStartupFilter(SecretWatch secrets) : IStartupFilter
+public sealed class SecretRecordingStartupFilter(SecretWatch secrets) : IStartupFilter
 {
+    /// <inheritdoc />
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
         app.Use((context, nextMiddleware) =>

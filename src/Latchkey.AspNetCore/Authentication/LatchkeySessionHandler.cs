@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Latchkey.AspNetCore.Csrf;
+using Latchkey.AspNetCore.Events;
 using Latchkey.AspNetCore.Http;
 using Latchkey.Sessions;
 using Microsoft.AspNetCore.Authentication;
@@ -46,7 +47,8 @@ public sealed class LatchkeySessionHandler : AuthenticationHandler<Authenticatio
             Scheme.Name,
             LatchkeyDefaults.SubjectClaim,
             null);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
+        var principal = await LatchkeyEventsDispatcher.For(Context).SessionValidatedAsync(Context, session, new ClaimsPrincipal(identity));
+        return principal is null ? AuthenticateResult.NoResult() : AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
     }
 
     /// <inheritdoc />

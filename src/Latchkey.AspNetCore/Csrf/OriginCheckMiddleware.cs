@@ -1,10 +1,12 @@
 using Latchkey.AspNetCore.Http;
+using Latchkey.AspNetCore.Routing;
 using Microsoft.AspNetCore.Http;
 
 namespace Latchkey.AspNetCore.Csrf;
 
 /// <summary>
-/// Refuses, with 403 and before anything else runs, every unsafe request to the API whose <c>Origin</c>
+/// Refuses, with 403 and before anything else runs, every unsafe request to the API (an endpoint whose
+/// <see cref="LatchkeyEndpointMetadata.CheckOrigin"/> is set, wherever it is mapped) whose <c>Origin</c>
 /// header names a foreign origin (<c>null</c> included). This is what stops login CSRF, where there is
 /// no session token yet. Requests without <c>Origin</c> (curl, server-side clients) pass on to the
 /// CSRF token check; safe methods are never refused for their origin.
@@ -27,7 +29,7 @@ public sealed class OriginCheckMiddleware
         ArgumentNullException.ThrowIfNull(context);
         var request = context.Request;
         if (IsUnsafe(request.Method)
-            && request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+            && context.GetEndpoint()?.Metadata.GetMetadata<LatchkeyEndpointMetadata>() is { CheckOrigin: true }
             && request.Headers.Origin is { Count: > 0 } origin
             && (origin.Count > 1 || !_policy.IsAllowed(origin[0])))
         {

@@ -37,23 +37,7 @@ public sealed class OriginPolicy
     }
 
     /// <summary>Normalizes an origin to <c>scheme://host[:port]</c>, lower case, default port omitted.</summary>
-    public static bool TryNormalize(string? origin, out string normalized)
-    {
-        normalized = string.Empty;
-        if (string.IsNullOrEmpty(origin) || origin.Length > 512 || !Uri.TryCreate(origin, UriKind.Absolute, out var uri))
-        {
-            return false;
-        }
-
-        if ((uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || uri.UserInfo.Length > 0
-            || (uri.AbsolutePath != "/" && uri.AbsolutePath.Length > 0) || uri.Query.Length > 0 || uri.Fragment.Length > 0)
-        {
-            return false;
-        }
-
-        normalized = uri.GetLeftPart(UriPartial.Authority).ToLowerInvariant();
-        return true;
-    }
+    public static bool TryNormalize(string? origin, out string normalized) => Latchkey.Security.WebOrigin.TryNormalize(origin, out normalized);
 
     private FrozenSet<string> Build()
     {

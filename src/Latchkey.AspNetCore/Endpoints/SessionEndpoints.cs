@@ -1,6 +1,7 @@
 using Latchkey.Accounts;
 using Latchkey.AspNetCore.Authentication;
 using Latchkey.AspNetCore.Csrf;
+using Latchkey.AspNetCore.Events;
 using Latchkey.AspNetCore.Http;
 using Latchkey.Sessions;
 using Microsoft.AspNetCore.Builder;
@@ -55,9 +56,14 @@ internal static class SessionEndpoints
                 return LatchkeyProblems.Result(LatchkeyErrors.InvalidCredentials);
         }
 
+        var account = result.Account!;
+        if (await LatchkeyEventsDispatcher.For(context).SigningInAsync(context, account, "session", clientId: null) is { } denial)
+        {
+            return LatchkeyProblems.Result(LatchkeyErrors.SignInDenied, denial);
+        }
+
         // Session fixation: whatever id the client brought is ended, and the new session gets a fresh one.
         await sessions.EndByRawIdAsync(SessionCookie.Read(context.Request), origin, ct);
-        var account = result.Account!;
         var created = await sessions.CreateAsync(account.Id, origin, ct);
         SessionCookie.Write(context, created.RawId, created.Session.AbsoluteExpiresAt);
         return TypedResults.Json(

@@ -1,4 +1,5 @@
 using Latchkey.AspNetCore.Http;
+using Latchkey.AspNetCore.Routing;
 using Latchkey.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
@@ -10,12 +11,21 @@ namespace Latchkey.AspNetCore.Hosting;
 /// Turns exceptions into problem details: load (hashing at capacity) and store outages are 503 with a
 /// code, malformed HTTP is the 4xx Kestrel chose, and only a real fault is 500.
 /// </summary>
-internal sealed class LatchkeyExceptionHandler(ILogger<LatchkeyExceptionHandler> logger) : IExceptionHandler
+internal sealed class LatchkeyExceptionHandler(ILogger<LatchkeyExceptionHandler> logger, LatchkeyErrorScope scope) : IExceptionHandler
 {
-    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    public ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        // ASP.NET Core calls every registered handler from the host's UseExceptionHandler too: leave the
+        // host's endpoints to the host unless UseLatchkey was asked to answer for the whole application.
+        var marker = httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint?.Metadata.GetMetadata<LatchkeyEndpointMetadata>();
+        return marker is null && !scope.HandleAllErrors ? ValueTask.FromResult(false) : HandleAsync(httpContext, exception, marker);
+    }
+
+    /// <summary>Answers an exception thrown while serving a request; false when it cannot (never, today).</summary>
+    public async ValueTask<bool> HandleAsync(HttpContext httpContext, Exception exception, LatchkeyEndpointMetadata? marker)
     {
         var request = httpContext.Request;
-        if (request.Path.StartsWithSegments("/oauth", StringComparison.OrdinalIgnoreCase))
+        if (marker is { OAuthErrors: true })
         {
             return await HandleOAuthAsync(httpContext, exception);
         }

@@ -29,6 +29,7 @@ public static class LatchkeyProblems
         [LatchkeyErrors.CsrfTokenInvalid] = (403, "The CSRF token is missing or wrong."),
         [LatchkeyErrors.OriginNotAllowed] = (403, "Requests from this origin are not allowed."),
         [LatchkeyErrors.Forbidden] = (403, "This is not allowed."),
+        [LatchkeyErrors.SignInDenied] = (403, "Sign-in was denied."),
         [LatchkeyErrors.NotFound] = (404, "Not found."),
         [LatchkeyErrors.MethodNotAllowed] = (405, "The method is not allowed here."),
         [LatchkeyErrors.EmailTaken] = (409, "An account with this email address exists."),

@@ -1,3 +1,4 @@
+using Latchkey.AspNetCore.Events;
 using Latchkey.AspNetCore.Http;
 using Latchkey.Clients;
 using Latchkey.Tokens;
@@ -11,9 +12,8 @@ namespace Latchkey.AspNetCore.OAuth;
 /// <summary><c>POST /oauth/token</c>, <c>/oauth/revoke</c> (RFC 7009) and <c>/oauth/introspect</c> (RFC 7662).</summary>
 internal static class OAuthEndpoints
 {
-    public static void Map(IEndpointRouteBuilder endpoints)
+    public static void Map(IEndpointRouteBuilder oauth)
     {
-        var oauth = endpoints.MapGroup("/oauth").AllowAnonymous();
         oauth.MapPost("/token", TokenAsync);
         oauth.MapPost("/revoke", RevokeAsync);
         oauth.MapPost("/introspect", IntrospectAsync);
@@ -39,8 +39,10 @@ internal static class OAuthEndpoints
                     return OAuthResponses.Error(OAuthErrors.InvalidClient, "This client must authenticate.");
                 }
 
+                var clientId = client?.ClientId ?? tokens.DefaultClientId;
                 result = await tokens.PasswordGrantAsync(
-                    request["username"], request["password"], request["scope"], client, context.GetRequestOrigin(), context.RequestAborted);
+                    request["username"], request["password"], request["scope"], client, context.GetRequestOrigin(), context.RequestAborted,
+                    account => LatchkeyEventsDispatcher.For(context).SigningInAsync(context, account, "password", clientId));
                 break;
             case "refresh_token":
                 result = await tokens.RefreshGrantAsync(request["refresh_token"], client, request.ClientId, context.GetRequestOrigin(), context.RequestAborted);

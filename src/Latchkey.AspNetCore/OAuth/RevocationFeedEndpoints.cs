@@ -20,8 +20,8 @@ internal static class RevocationFeedEndpoints
 {
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
 
-    public static void Map(IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGet("/oauth/revocations", StreamAsync).AllowAnonymous();
+    public static void Map(IEndpointRouteBuilder oauth) =>
+        oauth.MapGet("/revocations", StreamAsync).AllowAnonymous();
 
     private static async Task StreamAsync(HttpContext context, ClientRegistry clients, RevocationList revocations)
     {

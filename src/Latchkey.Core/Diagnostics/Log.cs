@@ -17,4 +17,10 @@ internal static partial class Log
 
     [LoggerMessage(1008, LogLevel.Warning, "Argon2id parameters m={MemoryKiB} KiB, t={Iterations} are below the OWASP minimum (m=19456, t=2); use them for tests only", EventName = "WeakPasswordHashing")]
     public static partial void WeakPasswordHashing(ILogger logger, int memoryKiB, int iterations);
+
+    [LoggerMessage(1900, LogLevel.Information, "Pruned {Count} expired sessions and refresh tokens", EventName = "Pruned")]
+    public static partial void Pruned(ILogger logger, int count);
+
+    [LoggerMessage(1901, LogLevel.Warning, "Background {Task} failed; it runs again at the next interval", EventName = "MaintenanceFailed")]
+    public static partial void MaintenanceFailed(ILogger logger, string task, Exception exception);
 }

@@ -25,12 +25,14 @@ public sealed class RefreshTokenService
     private readonly IOptions<TokenOptions> _options;
     private readonly SecurityAudit _audit;
     private readonly byte[] _successorKey;
+    private readonly IRefreshTokenReuseListener[] _reuseListeners;
 
     /// <summary>Creates the service.</summary>
     public RefreshTokenService(
         IRefreshTokenStore store, RevocationService revocation, MasterSecret secret, TimeProvider time,
-        IOptions<TokenOptions> options, SecurityAudit audit)
+        IOptions<TokenOptions> options, SecurityAudit audit, IEnumerable<IRefreshTokenReuseListener>? reuseListeners = null)
     {
+        _reuseListeners = reuseListeners?.ToArray() ?? [];
         ArgumentNullException.ThrowIfNull(secret);
         _store = store;
         _revocation = revocation;
@@ -81,6 +83,11 @@ public sealed class RefreshTokenService
                 // holders is a thief; the family is already revoked in the store, its access tokens follow.
                 _audit.RefreshReuseDetected(result.Family!.FamilyId, result.Family.UserId, result.Family.ClientId, origin.ClientIp);
                 await _revocation.RevokeSessionTokensAsync(SessionIdOf(result.Family.FamilyId), origin, cancellationToken).ConfigureAwait(false);
+                foreach (var listener in _reuseListeners)
+                {
+                    await listener.RefreshTokenReusedAsync(result.Family, origin, cancellationToken).ConfigureAwait(false);
+                }
+
                 return null;
             default:
                 return null;

@@ -42,8 +42,10 @@ public sealed class TokenService
     /// <param name="client">The authenticated client, or <see langword="null"/> for the default public client.</param>
     /// <param name="origin">Where the request came from, for throttling and the audit trail.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
+    /// <param name="approve">Asked, once the password is right and before anything is created, whether the sign-in may go on; a denial is <c>invalid_grant</c>.</param>
     public async Task<TokenResult> PasswordGrantAsync(
-        string? username, string? password, string? scope, RegisteredClient? client, RequestOrigin origin, CancellationToken cancellationToken)
+        string? username, string? password, string? scope, RegisteredClient? client, RequestOrigin origin, CancellationToken cancellationToken,
+        Func<Account, Task<string?>>? approve = null)
     {
         if (string.IsNullOrEmpty(username) || string.IsNullOrEmpty(password))
         {
@@ -71,6 +73,11 @@ public sealed class TokenService
         }
 
         var account = signIn.Account!;
+        if (approve is not null && await approve(account).ConfigureAwait(false) is { } denial)
+        {
+            return TokenResult.Fail(OAuthErrors.InvalidGrant, denial);
+        }
+
         var clientId = client?.ClientId ?? _options.Value.DefaultClientId;
         var granted = string.Join(' ', requested);
         var (refresh, family) = await _refreshTokens.IssueAsync(account.Id, clientId, granted, origin, cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using Latchkey.Diagnostics;
 using Latchkey.Keys;
 using Latchkey.Revocation;
 using Latchkey.Sessions;
@@ -6,7 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Latchkey.AspNetCore.Hosting;
+namespace Latchkey.Hosting;
 
 /// <summary>
 /// Loads the key ring and the revocation list before the server takes requests, then keeps them fresh:

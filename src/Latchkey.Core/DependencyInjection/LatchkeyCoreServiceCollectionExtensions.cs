@@ -1,0 +1,88 @@
+using Latchkey;
+using Latchkey.Accounts;
+using Latchkey.Clients;
+using Latchkey.Diagnostics;
+using Latchkey.Hosting;
+using Latchkey.Keys;
+using Latchkey.Passwords;
+using Latchkey.Revocation;
+using Latchkey.Security;
+using Latchkey.Sessions;
+using Latchkey.Throttling;
+using Latchkey.Tokens;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers Latchkey's core, without ASP.NET Core: for workers, console tools and the web integration alike.</summary>
+public static class LatchkeyCoreServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds accounts, password hashing, sessions, tokens, signing keys, revocation and throttling, with their
+    /// options validated at start (each failure names its configuration key), and a hosted service that loads
+    /// the key ring and revocation list at start and prunes expired records. Choose a store on the returned
+    /// builder, for example <c>.UseSqlite()</c>. Configure the other options with
+    /// <c>services.Configure&lt;SessionOptions&gt;(…)</c> and the like.
+    /// </summary>
+    /// <param name="services">The application's services.</param>
+    /// <param name="configure">Sets the root options, for example the data directory and the issuer.</param>
+    public static LatchkeyBuilder AddLatchkeyCore(this IServiceCollection services, Action<LatchkeyOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var root = services.AddOptions<LatchkeyOptions>().ValidateOnStart();
+        if (configure is not null)
+        {
+            root.Configure(configure);
+        }
+
+        AddValidatedOptions<LatchkeyOptions, LatchkeyOptionsValidator>(services);
+        AddValidatedOptions<SessionOptions, SessionOptionsValidator>(services);
+        AddValidatedOptions<PasswordHashingOptions, PasswordHashingOptionsValidator>(services);
+        AddValidatedOptions<ThrottlingOptions, ThrottlingOptionsValidator>(services);
+        AddValidatedOptions<TokenOptions, TokenOptionsValidator>(services);
+        AddValidatedOptions<KeyOptions, KeyOptionsValidator>(services);
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IPasswordHasher, Argon2idPasswordHasher>();
+        services.TryAddSingleton<PasswordHashingGate>();
+        services.TryAddSingleton<SecurityAudit>();
+        services.TryAddSingleton<ILoginThrottle, InMemoryLoginThrottle>();
+        services.TryAddSingleton<CredentialThrottle>();
+        services.TryAddSingleton<SessionCache>();
+        services.TryAddSingleton<SessionManager>();
+        services.TryAddSingleton<AccountEmailCache>();
+        services.TryAddSingleton<AccountService>();
+        services.TryAddSingleton<UserSignOutService>();
+
+        // Tokens: keys, issuance, validation, refresh rotation, revocation, clients.
+        services.TryAddSingleton(sp => MasterSecret.Load(sp.GetRequiredService<IOptions<LatchkeyOptions>>(), sp.GetRequiredService<IOptions<KeyOptions>>()));
+        services.TryAddSingleton<KeyProtector>();
+        services.TryAddSingleton<SigningKeyRing>();
+        services.TryAddSingleton<KeyRingManager>();
+        services.TryAddSingleton<IIssuerProvider, ConfiguredIssuerProvider>();
+        services.TryAddSingleton<AccessTokenIssuer>();
+        services.TryAddSingleton<RevocationList>();
+        services.TryAddSingleton<IRevocationBroadcaster, NullRevocationBroadcaster>();
+        services.TryAddSingleton<RevocationService>();
+        services.TryAddSingleton(sp => new AccessTokenValidator(
+            sp.GetRequiredService<SigningKeyRing>(), sp.GetRequiredService<RevocationList>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<TokenOptions>>().Value.ValidatedTokenCacheSize));
+        services.TryAddSingleton<RefreshTokenService>();
+        services.TryAddSingleton<ClientRegistry>();
+        services.TryAddSingleton<ClientAuthenticator>();
+        services.TryAddSingleton<TokenService>();
+        services.TryAddSingleton<TokenInspector>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, LatchkeyMaintenanceService>());
+        return new LatchkeyBuilder(services);
+    }
+
+    private static void AddValidatedOptions<TOptions, TValidator>(IServiceCollection services)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        services.AddOptions<TOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
+    }
+}
