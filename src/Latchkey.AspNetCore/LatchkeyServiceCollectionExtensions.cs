@@ -56,6 +56,7 @@ public static class LatchkeyServiceCollectionExtensions
         services.TryAddSingleton<SecurityAudit>();
         services.TryAddSingleton<ILoginThrottle, InMemoryLoginThrottle>();
         services.TryAddSingleton<CredentialThrottle>();
+        services.TryAddSingleton<DeviceTokens>();
         services.TryAddSingleton<SessionCache>();
         services.TryAddSingleton<SessionManager>();
         services.TryAddSingleton<AccountEmailCache>();

@@ -40,7 +40,7 @@ internal static class OAuthEndpoints
                 }
 
                 result = await tokens.PasswordGrantAsync(
-                    request["username"], request["password"], request["scope"], client, context.GetRequestOrigin(), context.RequestAborted);
+                    request["username"], request["password"], request["scope"], client, context.GetRequestOrigin(), request["device_token"], context.RequestAborted);
                 break;
             case "refresh_token":
                 result = await tokens.RefreshGrantAsync(request["refresh_token"], client, request.ClientId, context.GetRequestOrigin(), context.RequestAborted);
