@@ -128,14 +128,21 @@ public sealed class ClusterThrottlingTests : IAsyncLifetime
         }
 
         // The attacker shares the user's address and, on both nodes, guesses at the user's account and sprays others.
-        var statuses = await Concurrently.RunAsync(1000, async i =>
+        // In rounds of 100 at once, so that a loaded machine answers each round within the client's timeout.
+        var statuses = new List<HttpStatusCode>();
+        for (var round = 0; round < 10; round++)
         {
-            var target = i % 4 == 0 ? TestData.NewEmail() : email;
-            using var response = await _cluster.Nodes[i % 2].SendAsync(HttpMethod.Post, "api/session", json: new { email = target, password = $"wrong guess {i}" });
-            return response.StatusCode;
-        });
+            statuses.AddRange(await Concurrently.RunAsync(100, async i =>
+            {
+                var target = i % 4 == 0 ? TestData.NewEmail() : email;
+                using var response = await _cluster.Nodes[i % 2].SendAsync(HttpMethod.Post, "api/session", json: new { email = target, password = $"wrong guess {round}.{i}" });
+                return response.StatusCode;
+            }));
+        }
+
+        Assert.Equal(1000, statuses.Count);
         var checkedAttempts = statuses.Count(s => s == HttpStatusCode.Unauthorized);
-        Assert.True(checkedAttempts <= AddressAllowance, $"{checkedAttempts} attempts reached the password check: {Summary(statuses)}.");
+        Assert.True(checkedAttempts <= AddressAllowance, $"{checkedAttempts} attempts reached the password check: {Summary([.. statuses])}.");
         Assert.Equal(1000 - checkedAttempts, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
 
         // The user's device, known through the token node A made, logs in at once on node B, and on A.

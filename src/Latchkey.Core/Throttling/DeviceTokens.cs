@@ -59,7 +59,8 @@ public sealed class DeviceTokens
         var payload = new byte[HeaderSize + accountBytes.Length + MacSize];
         payload[0] = Version;
         var id = payload.AsSpan(1, DeviceIdSize);
-        if (deviceId is null || !Base64Url.TryDecodeFromChars(deviceId, id, out var written) || written != DeviceIdSize)
+        if (deviceId is null || Base64Url.GetMaxDecodedLength(deviceId.Length) != DeviceIdSize || !Base64Url.IsValid(deviceId)
+            || !Base64Url.TryDecodeFromChars(deviceId, id, out var written) || written != DeviceIdSize)
         {
             RandomNumberGenerator.Fill(id);
         }
@@ -89,7 +90,8 @@ public sealed class DeviceTokens
 
         var encoded = token.AsSpan(Prefix.Length);
         Span<byte> payload = stackalloc byte[Base64Url.GetMaxDecodedLength(encoded.Length)];
-        if (!Base64Url.TryDecodeFromChars(encoded, payload, out var length) || length < HeaderSize + 1 + MacSize)
+        // TryDecodeFromChars throws on characters outside the alphabet, so those are refused first.
+        if (!Base64Url.IsValid(encoded) || !Base64Url.TryDecodeFromChars(encoded, payload, out var length) || length < HeaderSize + 1 + MacSize)
         {
             return DeviceTokenCheck.Invalid;
         }

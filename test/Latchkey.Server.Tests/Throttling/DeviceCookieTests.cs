@@ -81,7 +81,7 @@ public sealed class DeviceCookieTests : IAsyncLifetime
 
         var value = genuine[(genuine.IndexOf('=', StringComparison.Ordinal) + 1)..];
         var tampered = genuine[..^2] + (genuine[^2] == 'A' ? 'B' : 'A') + genuine[^1];
-        foreach (var cookie in new[] { expired, otherAccount, tampered, "latchkey_device=lk_dt_AAAA", "latchkey_device=" + new string('x', 5000), "latchkey_session=" + value })
+        foreach (var cookie in new[] { expired, otherAccount, tampered, "latchkey_device=lk_dt_AAAA", "latchkey_device=lk_dt_!!!!", "latchkey_device=" + new string('x', 5000), "latchkey_session=" + value })
         {
             using var client = _server.CreateClient();
             client.Cookie = cookie;
