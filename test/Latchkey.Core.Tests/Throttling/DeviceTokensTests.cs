@@ -81,5 +81,26 @@ public sealed class DeviceTokensTests
         Assert.Equal(DeviceTokenStatus.Invalid, Tokens().Check("lk_dt_" + new string('A', 100_000)).Status);
     }
 
+    [Fact]
+    public void Check_OfRandomAndMutatedInput_NeverThrowsAndNeverAccepts()
+    {
+        // Cookies and form fields are the attacker's: anything at all must come back Invalid, not throw.
+        var tokens = Tokens();
+        var genuine = tokens.Issue("account-1", deviceId: null).Token;
+        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_+/=!~. %\0\u00e9\ud800";
+        for (var i = 0; i < 5000; i++)
+        {
+            var length = RandomNumberGenerator.GetInt32(0, genuine.Length + 8);
+            var text = new string(RandomNumberGenerator.GetItems<char>(alphabet, length));
+            var mutated = i % 2 == 0 ? DeviceTokens.Prefix + text : genuine[..Math.Min(length, genuine.Length)] + text[..(length / 4)];
+            if (mutated == genuine)
+            {
+                continue;
+            }
+
+            Assert.NotEqual(DeviceTokenStatus.Valid, tokens.Check(mutated).Status);
+        }
+    }
+
     private DeviceTokens Tokens() => new(new MasterSecret(Secret), _time, Options.Create(_options));
 }
