@@ -24,6 +24,12 @@ public static class LatchkeyDefaults
     /// <summary>The session cookie's name over HTTPS; the <c>__Host-</c> prefix pins it to this host, path / and Secure.</summary>
     public const string SecureSessionCookieName = "__Host-latchkey_session";
 
+    /// <summary>The device cookie's name over plain HTTP (OWASP's device cookie: throttling by the device's own failures).</summary>
+    public const string DeviceCookieName = "latchkey_device";
+
+    /// <summary>The device cookie's name over HTTPS, <c>__Host-</c>-prefixed like the session cookie.</summary>
+    public const string SecureDeviceCookieName = "__Host-latchkey_device";
+
     /// <summary>The request header that carries the CSRF token.</summary>
     public const string CsrfHeaderName = "X-CSRF-Token";
 

@@ -77,6 +77,27 @@ public sealed class RedisLoginThrottle : ILoginThrottle
         return 1
         """;
 
+    // KEYS: the rate key. ARGV: now (ms), window (ms), limit. The window starts at its first permit ('l')
+    // and the key expires with it; 'f' counts the permits taken. Returns 0 after taking a permit, else the
+    // ms left in the window (at least 1). A refusal takes nothing, so hammering does not extend the window.
+    private const string AcquireScript = """
+        local now = tonumber(ARGV[1])
+        local window = tonumber(ARGV[2])
+        local v = redis.call('HMGET', KEYS[1], 'f', 'l')
+        local f, l = tonumber(v[1] or '0'), tonumber(v[2] or '0')
+        if v[2] == false or now - l >= window then
+          redis.call('DEL', KEYS[1])
+          redis.call('HSET', KEYS[1], 'f', 0, 'l', now)
+          redis.call('PEXPIRE', KEYS[1], window)
+          f, l = 0, now
+        end
+        if f >= tonumber(ARGV[3]) then
+          return math.max(1, l + window - now)
+        end
+        redis.call('HINCRBY', KEYS[1], 'f', 1)
+        return 0
+        """;
+
     private readonly RedisConnection _redis;
     private readonly TimeProvider _time;
     private readonly IOptions<ThrottlingOptions> _options;
@@ -99,7 +120,7 @@ public sealed class RedisLoginThrottle : ILoginThrottle
             (long)options.Window.TotalMilliseconds,
             (long)options.BaseDelay.TotalMilliseconds,
             (long)options.MaxDelay.TotalMilliseconds,
-            options.FreeFailuresPerAccount,
+            ThrottleKeys.FreeFailuresOf(ThrottleKeys.KindOf(keys.Subject), options),
             options.FreeFailuresPerAddress,
         ];
         var result = await _redis.RunAsync(db => db.ScriptEvaluateAsync(BeginScript, KeysOf(keys), arguments)).ConfigureAwait(false);
@@ -112,6 +133,15 @@ public sealed class RedisLoginThrottle : ILoginThrottle
 
         var kind = refusedBy == 1 ? ThrottleKeys.KindOf(keys.Subject) : ThrottleKeyKind.Address;
         return new ThrottleDecision(TimeSpan.FromMilliseconds((long)reply[1]), kind, IsContended: (int)reply[2] == 1);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<ThrottleDecision> TryAcquireAsync(string key, int limit, TimeSpan window, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        RedisValue[] arguments = [_time.GetUtcNow().ToUnixTimeMilliseconds(), (long)window.TotalMilliseconds, limit];
+        var wait = (long)(await _redis.RunAsync(db => db.ScriptEvaluateAsync(AcquireScript, [Key(key)], arguments)).ConfigureAwait(false))!;
+        return wait == 0 ? ThrottleDecision.Admitted : new ThrottleDecision(TimeSpan.FromMilliseconds(wait), ThrottleKeys.KindOf(key));
     }
 
     /// <inheritdoc />

@@ -82,7 +82,7 @@ public sealed class ClusterThrottlingTests : IAsyncLifetime
     {
         var nodes = _cluster!.Nodes;
 
-        // One after another: sign-up is throttled per address too, and each success gives its charge back.
+        // One after another, so that the accounts exist before the burst of logins.
         var emails = new List<string>();
         for (var i = 0; i < 50; i++)
         {
@@ -112,6 +112,55 @@ public sealed class ClusterThrottlingTests : IAsyncLifetime
         });
 
         Assert.True(statuses.All(s => s == HttpStatusCode.OK), Summary(statuses));
+    }
+
+    [Fact]
+    public async Task KnownDevice_TokenMintedOnOneNode_LogsInOnTheOther_AfterAnAttackersFailuresOnBoth()
+    {
+        var (a, b) = (_cluster!.Nodes[0], _cluster.Nodes[1]);
+        var email = TestData.NewEmail();
+        await a.RegisterAsync(email);
+        string device;
+        using (var login = await a.SendAsync(HttpMethod.Post, "api/session", json: new { email, password = TestData.Password }))
+        {
+            Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+            device = LatchkeyTestClient.DeviceSetCookie(login)!.Split(';')[0];
+        }
+
+        // The attacker shares the user's address and, on both nodes, guesses at the user's account and sprays others.
+        // In rounds of 100 at once, so that a loaded machine answers each round within the client's timeout.
+        var statuses = new List<HttpStatusCode>();
+        for (var round = 0; round < 10; round++)
+        {
+            statuses.AddRange(await Concurrently.RunAsync(100, async i =>
+            {
+                var target = i % 4 == 0 ? TestData.NewEmail() : email;
+                using var response = await _cluster.Nodes[i % 2].SendAsync(HttpMethod.Post, "api/session", json: new { email = target, password = $"wrong guess {round}.{i}" });
+                return response.StatusCode;
+            }));
+        }
+
+        Assert.Equal(1000, statuses.Count);
+        var checkedAttempts = statuses.Count(s => s == HttpStatusCode.Unauthorized);
+        Assert.True(checkedAttempts <= AddressAllowance, $"{checkedAttempts} attempts reached the password check: {Summary([.. statuses])}.");
+        Assert.Equal(1000 - checkedAttempts, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
+
+        // The user's device, known through the token node A made, logs in at once on node B, and on A.
+        foreach (var node in new[] { b, a })
+        {
+            using var login = await node.SendAsync(HttpMethod.Post, "api/session", json: new { email, password = TestData.Password }, cookie: device);
+            Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        }
+
+        // The attacker stays throttled on both, the right password included, and so does any unknown device there.
+        foreach (var node in new[] { a, b })
+        {
+            using var refused = await node.SendAsync(HttpMethod.Post, "api/session", json: new { email, password = TestData.Password });
+            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+            Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.FromMinutes(1));
+            using var other = await node.SendAsync(HttpMethod.Post, "api/session", json: new { email = TestData.NewEmail(), password = TestData.Password });
+            Assert.Equal(HttpStatusCode.TooManyRequests, other.StatusCode);
+        }
     }
 
     private static string Summary(HttpStatusCode[] statuses) =>

@@ -1,44 +1,24 @@
 using System.Net;
+using Latchkey.Conformance;
 using Latchkey.Throttling;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Latchkey.Core.Tests;
 
+/// <summary>The throttle conformance suite on the in-memory throttle.</summary>
+public sealed class InMemoryLoginThrottleConformanceTests : LoginThrottleConformanceTests
+{
+    protected override ILoginThrottle Create(TimeProvider time) => new InMemoryLoginThrottle(time, Microsoft.Extensions.Options.Options.Create(Options));
+
+    protected override Task<(int Failures, int InFlight)> CountsAsync(string key) => Task.FromResult(((InMemoryLoginThrottle)Throttle).CountsOf(key));
+}
+
+/// <summary>What only the in-memory throttle has: a bound on the counters it keeps, and the delay formula.</summary>
 public sealed class LoginThrottleTests
 {
-    private static readonly IPAddress Address = IPAddress.Parse("192.0.2.1");
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 8, 0, 0, TimeSpan.Zero));
+    private readonly Microsoft.Extensions.Time.Testing.FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 8, 0, 0, TimeSpan.Zero));
     private readonly ThrottlingOptions _options = new() { FreeFailuresPerAccount = 3, FreeFailuresPerAddress = 10, MaxTrackedKeys = 100 };
 
     private InMemoryLoginThrottle Throttle() => new(_time, Microsoft.Extensions.Options.Options.Create(_options));
-
-    [Fact]
-    public async Task FreeFailures_CostNothing_ThenDelayDoublesUpToTheCap()
-    {
-        var throttle = Throttle();
-        var keys = ThrottleKeys.For("A@EXAMPLE.COM", Address);
-
-        // Three free failures, and the fourth (the first beyond them) starts the delay.
-        for (var i = 0; i < 4; i++)
-        {
-            Assert.True(await FailAsync(throttle, keys));
-        }
-
-        Assert.Equal(TimeSpan.FromSeconds(1), (await throttle.TryBeginAttemptAsync(keys, default)).RetryAfter);
-        _time.Advance(TimeSpan.FromSeconds(1));
-        Assert.True(await FailAsync(throttle, keys));
-        Assert.Equal(TimeSpan.FromSeconds(2), (await throttle.TryBeginAttemptAsync(keys, default)).RetryAfter);
-        _time.Advance(TimeSpan.FromSeconds(2));
-        Assert.True(await FailAsync(throttle, keys));
-
-        var refused = await throttle.TryBeginAttemptAsync(keys, default);
-        Assert.Equal(TimeSpan.FromSeconds(4), refused.RetryAfter);
-        Assert.Equal(ThrottleKeyKind.Account, refused.RefusedBy);
-        _time.Advance(TimeSpan.FromSeconds(3));
-        Assert.Equal(TimeSpan.FromSeconds(1), (await throttle.TryBeginAttemptAsync(keys, default)).RetryAfter);
-        _time.Advance(TimeSpan.FromSeconds(1));
-        Assert.True((await throttle.TryBeginAttemptAsync(keys, default)).IsAdmitted);
-    }
 
     [Fact]
     public void DelayFor_NeverExceedsMaxDelay()
@@ -49,122 +29,17 @@ public sealed class LoginThrottleTests
     }
 
     [Fact]
-    public async Task ParallelAttempts_OnOneAccount_AdmitOnlyTheFreeFailuresAndTheOneThatStartsTheDelay()
-    {
-        var throttle = Throttle();
-        var keys = ThrottleKeys.For("A@EXAMPLE.COM", Address);
-
-        var decisions = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => Task.Run(async () => await throttle.TryBeginAttemptAsync(keys, default))));
-
-        Assert.Equal(_options.FreeFailuresPerAccount + 1, decisions.Count(d => d.IsAdmitted));
-        Assert.All(decisions.Where(d => !d.IsAdmitted), d => Assert.Equal(ThrottleKeyKind.Account, d.RefusedBy));
-    }
-
-    [Fact]
-    public async Task ParallelAttempts_FromOneAddressOnManyAccounts_AdmitOnlyTheAddressAllowance()
-    {
-        var throttle = Throttle();
-
-        var decisions = await Task.WhenAll(Enumerable.Range(0, 100).Select(i =>
-            Task.Run(async () => await throttle.TryBeginAttemptAsync(ThrottleKeys.For($"USER{i}@EXAMPLE.COM", Address), default))));
-
-        Assert.Equal(_options.FreeFailuresPerAddress + 1, decisions.Count(d => d.IsAdmitted));
-        Assert.All(decisions.Where(d => !d.IsAdmitted), d => Assert.Equal(ThrottleKeyKind.Address, d.RefusedBy));
-    }
-
-    [Fact]
-    public async Task Success_ResetsTheAccountCounter()
-    {
-        var throttle = Throttle();
-        var keys = ThrottleKeys.For("A@EXAMPLE.COM", Address);
-        for (var i = 0; i < 4; i++)
-        {
-            await FailAsync(throttle, keys);
-        }
-
-        Assert.False((await throttle.TryBeginAttemptAsync(keys, default)).IsAdmitted);
-        _time.Advance(TimeSpan.FromSeconds(1));
-        Assert.True((await throttle.TryBeginAttemptAsync(keys, default)).IsAdmitted);
-        await throttle.CompleteAttemptAsync(keys, AttemptOutcome.Succeeded, default);
-
-        for (var i = 0; i < 4; i++)
-        {
-            Assert.True(await FailAsync(throttle, keys), $"Attempt {i + 1} after the success was refused.");
-        }
-    }
-
-    [Fact]
-    public async Task Successes_FromOneAddress_DoNotAddUpAgainstIt()
+    public async Task Successes_FromOneAddress_LeaveNoCounterBehind()
     {
         var throttle = Throttle();
         for (var i = 0; i < 50; i++)
         {
-            var keys = ThrottleKeys.For($"USER{i}@EXAMPLE.COM", Address);
-            Assert.True((await throttle.TryBeginAttemptAsync(keys, default)).IsAdmitted, $"Login {i + 1} was refused.");
+            var keys = ThrottleKeys.For($"USER{i}@EXAMPLE.COM", IPAddress.Parse("192.0.2.1"));
+            Assert.True((await throttle.TryBeginAttemptAsync(keys, default)).IsAdmitted);
             await throttle.CompleteAttemptAsync(keys, AttemptOutcome.Succeeded, default);
         }
 
         Assert.Equal(0, throttle.TrackedKeys);
-    }
-
-    [Fact]
-    public async Task AbandonedAttempts_GiveTheirChargeBack()
-    {
-        var throttle = Throttle();
-        var keys = ThrottleKeys.For("A@EXAMPLE.COM", Address);
-        for (var i = 0; i < 20; i++)
-        {
-            Assert.True((await throttle.TryBeginAttemptAsync(keys, default)).IsAdmitted);
-            await throttle.CompleteAttemptAsync(keys, AttemptOutcome.Abandoned, default);
-        }
-    }
-
-    [Fact]
-    public async Task Counter_IsForgottenAfterTheWindow()
-    {
-        var throttle = Throttle();
-        var keys = ThrottleKeys.For("A@EXAMPLE.COM", null);
-        for (var i = 0; i < 4; i++)
-        {
-            await FailAsync(throttle, keys);
-        }
-
-        _time.Advance(_options.Window + TimeSpan.FromSeconds(1));
-
-        for (var i = 0; i < 4; i++)
-        {
-            Assert.True(await FailAsync(throttle, keys));
-        }
-    }
-
-    [Fact]
-    public async Task AddressCounter_ThrottlesAcrossAccounts()
-    {
-        var throttle = Throttle();
-        var address = IPAddress.Parse("192.0.2.7");
-        for (var i = 0; i < 11; i++)
-        {
-            await FailAsync(throttle, ThrottleKeys.For($"USER{i}@EXAMPLE.COM", address));
-        }
-
-        var refused = await throttle.TryBeginAttemptAsync(ThrottleKeys.For("FRESH@EXAMPLE.COM", address), default);
-        Assert.Equal(ThrottleKeyKind.Address, refused.RefusedBy);
-        Assert.False(refused.IsAdmitted);
-        Assert.True((await throttle.TryBeginAttemptAsync(ThrottleKeys.For("FRESH@EXAMPLE.COM", IPAddress.Parse("192.0.2.8")), default)).IsAdmitted);
-    }
-
-    [Fact]
-    public async Task ClientCounter_IsSeparateFromTheAccountOfTheSameName()
-    {
-        var throttle = Throttle();
-        for (var i = 0; i < 4; i++)
-        {
-            await FailAsync(throttle, ThrottleKeys.ForClient("svc", null));
-        }
-
-        var refused = await throttle.TryBeginAttemptAsync(ThrottleKeys.ForClient("svc", null), default);
-        Assert.Equal(ThrottleKeyKind.Client, refused.RefusedBy);
-        Assert.True((await throttle.TryBeginAttemptAsync(ThrottleKeys.For("svc", null), default)).IsAdmitted);
     }
 
     [Fact]
@@ -189,110 +64,23 @@ public sealed class LoginThrottleTests
     }
 
     [Fact]
-    public async Task Refusal_WhileTheAllowanceIsInFlight_IsContendedUntilTheAttemptsFail()
+    public async Task SignUpRateCounters_SurviveASweep_UntilTheirWindowEnds()
     {
+        // The sign-up window (an hour) outlasts the failure window (15 minutes); a sweep must not reset it.
         var throttle = Throttle();
-        var keys = ThrottleKeys.For("A@EXAMPLE.COM", Address);
-        for (var i = 0; i < 4; i++)
+        var key = ThrottleKeys.SignUpKey(IPAddress.Parse("192.0.2.1"))!;
+        Assert.True((await throttle.TryAcquireAsync(key, 1, TimeSpan.FromHours(1), default)).IsAdmitted);
+        for (var i = 0; i < _options.MaxTrackedKeys - 1; i++)
         {
-            Assert.True((await throttle.TryBeginAttemptAsync(keys, default)).IsAdmitted);
+            await FailAsync(throttle, ThrottleKeys.For($"USER{i}@EXAMPLE.COM", null));
         }
 
-        var contended = await throttle.TryBeginAttemptAsync(keys, default);
-        Assert.False(contended.IsAdmitted);
-        Assert.True(contended.IsContended);
-        Assert.Equal(ThrottleKeyKind.Account, contended.RefusedBy);
+        // Full: the next attempt sweeps the failure counters, forgotten by now, and only them.
+        _time.Advance(TimeSpan.FromMinutes(30));
+        await FailAsync(throttle, ThrottleKeys.For("LAST@EXAMPLE.COM", null));
+        Assert.Equal(2, throttle.TrackedKeys);
 
-        // Three settled failures are still free: the fourth, in flight, is what holds the next one back.
-        for (var i = 0; i < 3; i++)
-        {
-            await throttle.CompleteAttemptAsync(keys, AttemptOutcome.Failed, default);
-        }
-
-        Assert.True((await throttle.TryBeginAttemptAsync(keys, default)).IsContended);
-        await throttle.CompleteAttemptAsync(keys, AttemptOutcome.Failed, default);
-
-        var settled = await throttle.TryBeginAttemptAsync(keys, default);
-        Assert.False(settled.IsAdmitted);
-        Assert.False(settled.IsContended);
-        Assert.Equal(TimeSpan.FromSeconds(1), settled.RetryAfter);
-        Assert.Equal((4, 0), throttle.CountsOf(keys.Subject));
-    }
-
-    [Fact]
-    public async Task ContendedAttempt_IsAdmittedOnceAnAttemptInFlightSucceeds()
-    {
-        var throttle = Throttle();
-        var keys = ThrottleKeys.ForClient("svc", Address);
-        for (var i = 0; i < 4; i++)
-        {
-            Assert.True((await throttle.TryBeginAttemptAsync(keys, default)).IsAdmitted);
-        }
-
-        Assert.True((await throttle.TryBeginAttemptAsync(keys, default)).IsContended);
-        await throttle.CompleteAttemptAsync(keys, AttemptOutcome.Succeeded, default);
-
-        Assert.True((await throttle.TryBeginAttemptAsync(keys, default)).IsAdmitted);
-        Assert.Equal((1, 1), throttle.CountsOf(keys.Subject));
-        Assert.Equal((4, 4), throttle.CountsOf(keys.Address!));
-    }
-
-    [Fact]
-    public async Task ContendedAddress_IsAdmittedOnceALoginInFlightFromItSucceeds()
-    {
-        var throttle = Throttle();
-        var inFlight = Enumerable.Range(0, 11).Select(i => ThrottleKeys.For($"USER{i}@EXAMPLE.COM", Address)).ToList();
-        foreach (var keys in inFlight)
-        {
-            Assert.True((await throttle.TryBeginAttemptAsync(keys, default)).IsAdmitted);
-        }
-
-        var late = ThrottleKeys.For("LATE@EXAMPLE.COM", Address);
-        var contended = await throttle.TryBeginAttemptAsync(late, default);
-        Assert.Equal(ThrottleKeyKind.Address, contended.RefusedBy);
-        Assert.True(contended.IsContended);
-
-        await throttle.CompleteAttemptAsync(inFlight[0], AttemptOutcome.Succeeded, default);
-        Assert.True((await throttle.TryBeginAttemptAsync(late, default)).IsAdmitted);
-        Assert.Equal((11, 11), throttle.CountsOf(late.Address!));
-    }
-
-    [Fact]
-    public async Task InFlightCount_NeverGoesNegative_WhenItsCounterWasClearedOrExpired()
-    {
-        var throttle = Throttle();
-        var keys = ThrottleKeys.For("A@EXAMPLE.COM", Address);
-        Assert.True((await throttle.TryBeginAttemptAsync(keys, default)).IsAdmitted);
-        Assert.True((await throttle.TryBeginAttemptAsync(keys, default)).IsAdmitted);
-
-        // The first success clears the account's counter while the second attempt is still in flight.
-        await throttle.CompleteAttemptAsync(keys, AttemptOutcome.Succeeded, default);
-        await throttle.CompleteAttemptAsync(keys, AttemptOutcome.Failed, default);
-        Assert.Equal((0, 0), throttle.CountsOf(keys.Subject));
-        Assert.Equal((1, 0), throttle.CountsOf(keys.Address!));
-
-        // An attempt that outlives the window finds a fresh counter: it ends the new charge's mark, no more.
-        Assert.True((await throttle.TryBeginAttemptAsync(keys, default)).IsAdmitted);
-        _time.Advance(_options.Window + TimeSpan.FromSeconds(1));
-        Assert.True((await throttle.TryBeginAttemptAsync(keys, default)).IsAdmitted);
-        await throttle.CompleteAttemptAsync(keys, AttemptOutcome.Failed, default);
-        await throttle.CompleteAttemptAsync(keys, AttemptOutcome.Failed, default);
-        Assert.Equal((1, 0), throttle.CountsOf(keys.Subject));
-        Assert.Equal((1, 0), throttle.CountsOf(keys.Address!));
-    }
-
-    [Fact]
-    public async Task Attempt_WhoseClockReadingPrecedesTheLastCharge_IsAdmittedWhileNoDelayIsOwed()
-    {
-        // Parallel attempts read the clock before they take the counter's lock, so one may see a charge
-        // made after its own reading; with free failures left that must not look like a wait.
-        var clock = new SettableClock { Now = _time.GetUtcNow() };
-        var throttle = new InMemoryLoginThrottle(clock, Microsoft.Extensions.Options.Options.Create(_options));
-        var keys = ThrottleKeys.For("A@EXAMPLE.COM", Address);
-        Assert.True((await throttle.TryBeginAttemptAsync(keys, default)).IsAdmitted);
-
-        clock.Now -= TimeSpan.FromMilliseconds(1);
-        Assert.True((await throttle.TryBeginAttemptAsync(keys, default)).IsAdmitted);
+        Assert.Equal(TimeSpan.FromMinutes(30), (await throttle.TryAcquireAsync(key, 1, TimeSpan.FromHours(1), default)).RetryAfter);
     }
 
     [Fact]
@@ -310,7 +98,6 @@ public sealed class LoginThrottleTests
         Assert.Null(ThrottleKeys.AddressKey(null));
     }
 
-    // Begins an attempt and, when admitted, settles it as a failure; returns whether it was admitted.
     private static async Task<bool> FailAsync(InMemoryLoginThrottle throttle, ThrottleKeys keys)
     {
         var decision = await throttle.TryBeginAttemptAsync(keys, default);
@@ -320,12 +107,5 @@ public sealed class LoginThrottleTests
         }
 
         return decision.IsAdmitted;
-    }
-
-    private sealed class SettableClock : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; }
-
-        public override DateTimeOffset GetUtcNow() => Now;
     }
 }

@@ -40,6 +40,11 @@ public sealed class ConfigurationValidationTests
         { "Latchkey:Throttling:Window", "00:00:00" },
         { "Latchkey:Throttling:ContendedWait", "-00:00:01" },
         { "Latchkey:Throttling:ContendedWait", "00:00:31" },
+        { "Latchkey:Throttling:FreeFailuresPerDevice", "0" },
+        { "Latchkey:Throttling:DeviceTokenLifetime", "00:10:00" },
+        { "Latchkey:Throttling:DeviceTokenLifetime", "401.00:00:00" },
+        { "Latchkey:Throttling:SignUpsPerAddress", "0" },
+        { "Latchkey:Throttling:SignUpWindow", "00:00:00" },
     };
 
     [Theory]

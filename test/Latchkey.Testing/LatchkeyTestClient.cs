@@ -143,6 +143,15 @@ public sealed class LatchkeyTestClient : IDisposable
             : null;
     }
 
+    /// <summary>The Set-Cookie header for the device cookie in <paramref name="response"/>, or null.</summary>
+    public static string? DeviceSetCookie(HttpResponseMessage response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        return response.Headers.TryGetValues("Set-Cookie", out var values)
+            ? values.FirstOrDefault(v => v.Contains("latchkey_device=", StringComparison.Ordinal))
+            : null;
+    }
+
     /// <inheritdoc />
     public void Dispose() => _http.Dispose();
 

@@ -91,7 +91,7 @@ public sealed class SecretWatch
         }
     }
 
-    /// <summary>Watches session cookie values in a <c>Cookie</c> or <c>Set-Cookie</c> header.</summary>
+    /// <summary>Watches session and device cookie values in a <c>Cookie</c> or <c>Set-Cookie</c> header.</summary>
     public void AddCookies(string? header)
     {
         foreach (var pair in (header ?? string.Empty).Split(';', StringSplitOptions.TrimEntries))
@@ -100,6 +100,10 @@ public sealed class SecretWatch
             if (equals > 0 && pair[..equals].EndsWith("latchkey_session", StringComparison.Ordinal))
             {
                 Add("session id", pair[(equals + 1)..]);
+            }
+            else if (equals > 0 && pair[..equals].EndsWith("latchkey_device", StringComparison.Ordinal))
+            {
+                AddToken("device token", pair[(equals + 1)..]);
             }
         }
     }
@@ -114,6 +118,7 @@ public sealed class SecretWatch
             Add("client secret", form.GetValueOrDefault("client_secret").ToString());
             AddToken("refresh token", form.GetValueOrDefault("refresh_token").ToString());
             AddToken("token", form.GetValueOrDefault("token").ToString());
+            AddToken("device token", form.GetValueOrDefault("device_token").ToString());
             return;
         }
 
@@ -143,7 +148,7 @@ public sealed class SecretWatch
                 {
                     Add("password", text);
                 }
-                else if (property.Name is "access_token" or "refresh_token")
+                else if (property.Name is "access_token" or "refresh_token" or "device_token")
                 {
                     AddToken(property.Name.Replace('_', ' '), text);
                 }

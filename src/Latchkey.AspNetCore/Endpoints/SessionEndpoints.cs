@@ -47,7 +47,7 @@ internal static class SessionEndpoints
 
         var ct = context.RequestAborted;
         var origin = context.GetRequestOrigin();
-        var result = await accounts.SignInAsync(body.Email, body.Password, origin.Address, ct);
+        var result = await accounts.SignInAsync(body.Email, body.Password, origin.Address, DeviceCookie.Read(context.Request), ct);
         switch (result.Status)
         {
             case SignInStatus.Throttled:
@@ -66,6 +66,7 @@ internal static class SessionEndpoints
         await sessions.EndByRawIdAsync(SessionCookie.Read(context.Request), origin, ct);
         var created = await sessions.CreateAsync(account.Id, origin, ct);
         SessionCookie.Write(context, created.RawId, created.Session.AbsoluteExpiresAt);
+        DeviceCookie.Write(context, result.Device!);
         return TypedResults.Json(
             new LoginResponse(new UserResponse(account.Id, account.Email), created.CsrfToken, created.Session.ExpiresAt),
             LatchkeyJsonContext.Default.LoginResponse);

@@ -41,7 +41,7 @@ internal static class OAuthEndpoints
 
                 var clientId = client?.ClientId ?? tokens.DefaultClientId;
                 result = await tokens.PasswordGrantAsync(
-                    request["username"], request["password"], request["scope"], client, context.GetRequestOrigin(), context.RequestAborted,
+                    request["username"], request["password"], request["scope"], client, context.GetRequestOrigin(), request["device_token"], context.RequestAborted,
                     account => LatchkeyEventsDispatcher.For(context).SigningInAsync(context, account, "password", clientId));
                 break;
             case "refresh_token":

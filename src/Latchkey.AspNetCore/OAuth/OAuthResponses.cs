@@ -31,6 +31,12 @@ internal static class OAuthResponses
         }
 
         writer.WriteString("scope", result.Scope);
+
+        // An extension parameter (RFC 6749 §8.2 allows them); clients that do not know it ignore it.
+        if (result.DeviceToken is not null)
+        {
+            writer.WriteString("device_token", result.DeviceToken);
+        }
     });
 
     public static IResult Json(int status, Action<Utf8JsonWriter> body) => new JsonWriterResult(status, body);

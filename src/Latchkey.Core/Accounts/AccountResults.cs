@@ -31,7 +31,7 @@ public enum RegistrationStatus
     /// <summary>The email address is taken.</summary>
     EmailTaken,
 
-    /// <summary>Too many recent failures for this address or client; wait <see cref="RegistrationResult.RetryAfter"/>.</summary>
+    /// <summary>Too many recent sign-ups from this address; wait <see cref="RegistrationResult.RetryAfter"/>.</summary>
     Throttled,
 }
 
@@ -52,7 +52,11 @@ public enum SignInStatus
 }
 
 /// <summary>The outcome of checking credentials.</summary>
-public sealed record SignInResult(SignInStatus Status, Account? Account, TimeSpan RetryAfter);
+/// <param name="Status">The outcome.</param>
+/// <param name="Account">The account, on success.</param>
+/// <param name="RetryAfter">For a throttled attempt, how long to wait.</param>
+/// <param name="Device">On success, the device token to hand to the client for its next logins.</param>
+public sealed record SignInResult(SignInStatus Status, Account? Account, TimeSpan RetryAfter, Throttling.IssuedDeviceToken? Device = null);
 
 /// <summary>The outcome of a password change.</summary>
 public enum PasswordChangeStatus

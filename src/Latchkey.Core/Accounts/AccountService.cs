@@ -16,6 +16,7 @@ public sealed class AccountService
     private readonly IPasswordHasher _hasher;
     private readonly PasswordHashingGate _gate;
     private readonly CredentialThrottle _throttle;
+    private readonly DeviceTokens _devices;
     private readonly UserSignOutService _signOut;
     private readonly AccountEmailCache _emails;
     private readonly TimeProvider _time;
@@ -29,6 +30,7 @@ public sealed class AccountService
         IPasswordHasher hasher,
         PasswordHashingGate gate,
         CredentialThrottle throttle,
+        DeviceTokens devices,
         UserSignOutService signOut,
         AccountEmailCache emails,
         TimeProvider time,
@@ -40,6 +42,7 @@ public sealed class AccountService
         _hasher = hasher;
         _gate = gate;
         _throttle = throttle;
+        _devices = devices;
         _signOut = signOut;
         _emails = emails;
         _time = time;
@@ -56,8 +59,9 @@ public sealed class AccountService
     }
 
     /// <summary>
-    /// Creates an account. A sign-up for a taken address counts as a failed attempt for that address and
-    /// the caller's, like a wrong password, so that sign-up cannot probe for accounts faster than login.
+    /// Creates an account. Every valid sign-up, whether it creates an account or finds the email taken,
+    /// takes one of the caller's address's sign-up permits (<see cref="ThrottlingOptions.SignUpsPerAddress"/>),
+    /// which bounds both account creation and probing for taken emails; login failures never count here.
     /// </summary>
     public async Task<RegistrationResult> RegisterAsync(string? email, string? password, IPAddress? clientAddress, CancellationToken cancellationToken)
     {
@@ -69,33 +73,60 @@ public sealed class AccountService
             return new RegistrationResult(RegistrationStatus.Invalid, null, errors);
         }
 
-        var normalized = EmailAddress.Normalize(trimmed);
-        return await _throttle.RunAsync(
-            ThrottleKeys.For(normalized, clientAddress),
-            clientAddress,
-            static wait => new RegistrationResult(RegistrationStatus.Throttled, null, null, wait),
-            async ct =>
-            {
-                var result = await CreateAsync(trimmed, normalized, password!, clientAddress, ct).ConfigureAwait(false);
-                return (result, result.Status == RegistrationStatus.Created ? AttemptOutcome.Succeeded : AttemptOutcome.Failed);
-            },
-            cancellationToken).ConfigureAwait(false);
+        var permit = await _throttle.TryAcquireSignUpAsync(clientAddress, cancellationToken).ConfigureAwait(false);
+        if (!permit.IsAdmitted)
+        {
+            return new RegistrationResult(RegistrationStatus.Throttled, null, null, permit.RetryAfter);
+        }
+
+        return await CreateAsync(trimmed, EmailAddress.Normalize(trimmed), password!, clientAddress, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Checks an email and password from a client that presents no device token.</summary>
+    public Task<SignInResult> SignInAsync(string? email, string? password, IPAddress? clientAddress, CancellationToken cancellationToken) =>
+        SignInAsync(email, password, clientAddress, deviceToken: null, cancellationToken);
 
     /// <summary>
     /// Checks an email and password. Unknown emails and wrong passwords take the same path (a
-    /// verification against a dummy hash) and give the same result.
+    /// verification against a dummy hash) and give the same result. With a valid device token for the
+    /// account named, the attempt is throttled by that device's counter alone; otherwise by the account's
+    /// and the address's. A success issues a device token (<see cref="SignInResult.Device"/>): a renewal of
+    /// the presented one when it was valid for this account, else one for a new device.
     /// </summary>
-    public async Task<SignInResult> SignInAsync(string? email, string? password, IPAddress? clientAddress, CancellationToken cancellationToken)
+    public async Task<SignInResult> SignInAsync(
+        string? email, string? password, IPAddress? clientAddress, string? deviceToken, CancellationToken cancellationToken)
     {
         var trimmed = email?.Trim() ?? string.Empty;
         var normalized = trimmed.Length is > 0 and <= EmailAddress.MaxLength ? EmailAddress.Normalize(trimmed) : string.Empty;
-        return await _throttle.RunAsync(
-            ThrottleKeys.For(normalized, clientAddress),
+        var clientIp = new RequestOrigin(clientAddress, null).ClientIp;
+
+        // Only a genuine token costs the account lookup here, which the credential check then reuses.
+        var device = _devices.Check(deviceToken);
+        var lookup = device.Status == DeviceTokenStatus.Valid && normalized.Length > 0
+            ? new AccountLookup(await _store.FindByNormalizedEmailAsync(normalized, cancellationToken).ConfigureAwait(false))
+            : null;
+        var known = device.IsValidFor(lookup?.Account?.Id);
+        if (device.Status != DeviceTokenStatus.None && !known)
+        {
+            _audit.DeviceTokenRefused(
+                device.Status switch
+                {
+                    DeviceTokenStatus.Expired => SecurityAudit.DeviceTokenRefusal.Expired,
+                    DeviceTokenStatus.Valid => SecurityAudit.DeviceTokenRefusal.OtherAccount,
+                    _ => SecurityAudit.DeviceTokenRefusal.Invalid,
+                },
+                clientIp);
+        }
+
+        var result = await _throttle.RunAsync(
+            known ? ThrottleKeys.ForDevice(device.DeviceId!) : ThrottleKeys.For(normalized, clientAddress),
             clientAddress,
             static wait => new SignInResult(SignInStatus.Throttled, null, wait),
-            ct => CheckCredentialsAsync(normalized, password, new RequestOrigin(clientAddress, null).ClientIp, ct),
+            ct => CheckCredentialsAsync(normalized, password, clientIp, lookup, ct),
             cancellationToken).ConfigureAwait(false);
+        return result.Status == SignInStatus.Succeeded
+            ? result with { Device = _devices.Issue(result.Account!.Id, known ? device.DeviceId : null) }
+            : result;
     }
 
     /// <summary>
@@ -185,9 +216,11 @@ public sealed class AccountService
 
     // Unknown emails and wrong passwords take the same path (a verification against a dummy hash).
     private async Task<(SignInResult Result, AttemptOutcome Outcome)> CheckCredentialsAsync(
-        string normalized, string? password, string? clientIp, CancellationToken cancellationToken)
+        string normalized, string? password, string? clientIp, AccountLookup? lookup, CancellationToken cancellationToken)
     {
-        var account = normalized.Length == 0 ? null : await _store.FindByNormalizedEmailAsync(normalized, cancellationToken).ConfigureAwait(false);
+        var account = lookup is not null ? lookup.Account
+            : normalized.Length == 0 ? null
+            : await _store.FindByNormalizedEmailAsync(normalized, cancellationToken).ConfigureAwait(false);
         var passwordOk = password is { Length: > 0 and <= PasswordPolicy.MaxLength * 2 };
         var stored = account?.PasswordHash;
         var result = await _gate.RunAsync(
@@ -242,4 +275,7 @@ public sealed class AccountService
             Log.PasswordRehashed(_logger, account.Id);
         }
     }
+
+    // An account looked up before the credential check (found or not), so that the check need not repeat it.
+    private sealed record AccountLookup(Account? Account);
 }

@@ -50,6 +50,7 @@ public static class LatchkeyCoreServiceCollectionExtensions
         services.TryAddSingleton<SecurityAudit>();
         services.TryAddSingleton<ILoginThrottle, InMemoryLoginThrottle>();
         services.TryAddSingleton<CredentialThrottle>();
+        services.TryAddSingleton<DeviceTokens>();
         services.TryAddSingleton<SessionCache>();
         services.TryAddSingleton<SessionManager>();
         services.TryAddSingleton<AccountEmailCache>();

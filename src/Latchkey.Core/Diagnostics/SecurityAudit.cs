@@ -46,6 +46,19 @@ public sealed partial class SecurityAudit
         ReplacedAtLogin,
     }
 
+    /// <summary>Why a presented device token did not count for the login that presented it.</summary>
+    public enum DeviceTokenRefusal
+    {
+        /// <summary>Malformed, altered, or signed under another master secret.</summary>
+        Invalid,
+
+        /// <summary>Genuine but past its expiry.</summary>
+        Expired,
+
+        /// <summary>Genuine, but bound to another account than the one the login names (or to none that exists).</summary>
+        OtherAccount,
+    }
+
     /// <summary>1501: an account was created.</summary>
     [LoggerMessage(1501, LogLevel.Information, "Account {AccountId} created from {ClientIp}", EventName = "AccountCreated")]
     public partial void AccountCreated(string accountId, string? clientIp);
@@ -59,8 +72,9 @@ public sealed partial class SecurityAudit
     public partial void LoginFailed(LoginFailure reason, string? accountId, string? clientIp);
 
     /// <summary>
-    /// 1504: a credential check (login, password grant, password change, sign-up, client authentication)
-    /// was refused without looking at the credential, because of earlier failures on the counter named.
+    /// 1504: a credential check (login, password grant, password change, client authentication) was
+    /// refused without looking at the credential, because of earlier failures on the counter named; or a
+    /// sign-up was refused because its address used up its sign-up rate (<c>KeyKind</c> <c>SignUp</c>).
     /// </summary>
     [LoggerMessage(1504, LogLevel.Warning, "Credential attempt throttled by its {KeyKind} counter from {ClientIp}; retry after {RetryAfterSeconds} s", EventName = "ThrottledAttempt")]
     public partial void ThrottledAttempt(Throttling.ThrottleKeyKind keyKind, string? clientIp, int retryAfterSeconds);
@@ -112,4 +126,11 @@ public sealed partial class SecurityAudit
     /// <summary>1515: a new signing key was published; it signs from <paramref name="activatesAt"/>.</summary>
     [LoggerMessage(1515, LogLevel.Information, "Signing key {Kid} ({Algorithm}, sequence {Sequence}) published; signs from {ActivatesAt}", EventName = "KeyRotated")]
     public partial void KeyRotated(string kid, string algorithm, long sequence, DateTimeOffset activatesAt);
+
+    /// <summary>
+    /// 1516: a login presented a device token that does not count for it, so the account's and the
+    /// address's counters judge it as for any unknown device. The token itself is never logged.
+    /// </summary>
+    [LoggerMessage(1516, LogLevel.Information, "Device token refused ({Reason}) at login from {ClientIp}", EventName = "DeviceTokenRefused")]
+    public partial void DeviceTokenRefused(DeviceTokenRefusal reason, string? clientIp);
 }

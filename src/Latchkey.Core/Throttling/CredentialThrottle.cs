@@ -6,8 +6,8 @@ using Microsoft.Extensions.Options;
 namespace Latchkey.Throttling;
 
 /// <summary>
-/// The one place every credential check (login, password grant, password change, sign-up, client
-/// authentication) passes through the throttle: it begins the attempt, logs a refusal, runs the check,
+/// The one place every credential check (login, password grant, password change, client authentication)
+/// and every sign-up passes through the throttle: it begins the attempt, logs a refusal, runs the check,
 /// and settles the attempt with the check's outcome, or gives the charge back when the check threw.
 /// An attempt refused only because others are still in flight waits for them, briefly, before it is
 /// refused (<see cref="ThrottlingOptions.ContendedWait"/>).
@@ -75,6 +75,27 @@ public sealed class CredentialThrottle
         }
 
         return checkedAttempt.Result;
+    }
+
+    /// <summary>
+    /// Takes one of the address's sign-up permits (<see cref="ThrottlingOptions.SignUpsPerAddress"/> per
+    /// <see cref="ThrottlingOptions.SignUpWindow"/>), or logs and returns the refusal. Without an address there is nothing to count.
+    /// </summary>
+    public async Task<ThrottleDecision> TryAcquireSignUpAsync(IPAddress? clientAddress, CancellationToken cancellationToken)
+    {
+        if (ThrottleKeys.SignUpKey(clientAddress) is not { } key)
+        {
+            return ThrottleDecision.Admitted;
+        }
+
+        var options = _options.Value;
+        var decision = await _throttle.TryAcquireAsync(key, options.SignUpsPerAddress, options.SignUpWindow, cancellationToken).ConfigureAwait(false);
+        if (!decision.IsAdmitted)
+        {
+            _audit.ThrottledAttempt(decision.RefusedBy, new Security.RequestOrigin(clientAddress, null).ClientIp, (int)Math.Ceiling(decision.RetryAfter.TotalSeconds));
+        }
+
+        return decision;
     }
 
     // Attempts in flight on the same counters finish soon: right credentials give their charges back and

@@ -20,4 +20,11 @@ public interface ILoginThrottle
     /// No in-flight count ever drops below zero, even for a counter that was cleared or expired meanwhile.
     /// </summary>
     ValueTask CompleteAttemptAsync(ThrottleKeys keys, AttemptOutcome outcome, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Takes one of <paramref name="limit"/> permits of <paramref name="key"/>'s fixed window, which starts at
+    /// the first permit taken and lasts <paramref name="window"/>; refuses, without counting, until the window
+    /// ends once they are all taken. Used for the sign-up rate of an address, apart from every failure counter.
+    /// </summary>
+    ValueTask<ThrottleDecision> TryAcquireAsync(string key, int limit, TimeSpan window, CancellationToken cancellationToken);
 }

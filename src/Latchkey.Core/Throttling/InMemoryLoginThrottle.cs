@@ -46,8 +46,8 @@ public sealed class InMemoryLoginThrottle : ILoginThrottle
         {
             lock (_stripes[Math.Max(first, second)])
             {
-                var (wait, settled) = Wait(keys.Subject, options.FreeFailuresPerAccount, now, options);
                 var refusedBy = ThrottleKeys.KindOf(keys.Subject);
+                var (wait, settled) = Wait(keys.Subject, ThrottleKeys.FreeFailuresOf(refusedBy, options), now, options);
                 if (keys.Address is not null)
                 {
                     var (addressWait, addressSettled) = Wait(keys.Address, options.FreeFailuresPerAddress, now, options);
@@ -70,6 +70,37 @@ public sealed class InMemoryLoginThrottle : ILoginThrottle
                     Charge(keys.Address, now, options);
                 }
             }
+        }
+
+        return ValueTask.FromResult(ThrottleDecision.Admitted);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ThrottleDecision> TryAcquireAsync(string key, int limit, TimeSpan window, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var options = _options.Value;
+        var now = _time.GetUtcNow().UtcTicks;
+        if (_counters.Count >= options.MaxTrackedKeys)
+        {
+            Sweep(now, options);
+        }
+
+        lock (_stripes[StripeOf(key)])
+        {
+            // The window starts at its first permit; LastCharged keeps that start, ExpiresAt its end.
+            var counter = _counters.GetOrAdd(key, static _ => new Counter());
+            if (now >= counter.ExpiresAt)
+            {
+                (counter.Failures, counter.LastCharged, counter.ExpiresAt) = (0, now, now + window.Ticks);
+            }
+
+            if (counter.Failures >= limit)
+            {
+                return ValueTask.FromResult(new ThrottleDecision(TimeSpan.FromTicks(counter.ExpiresAt - now), ThrottleKeys.KindOf(key)));
+            }
+
+            counter.Failures++;
         }
 
         return ValueTask.FromResult(ThrottleDecision.Admitted);
@@ -149,6 +180,7 @@ public sealed class InMemoryLoginThrottle : ILoginThrottle
         counter.Failures++;
         counter.InFlight++;
         counter.LastCharged = now;
+        counter.ExpiresAt = now + options.Window.Ticks;
     }
 
     // Ends an attempt's charge in flight; a refund also takes the failure back. The counter may have been
@@ -199,9 +231,9 @@ public sealed class InMemoryLoginThrottle : ILoginThrottle
         {
             foreach (var (key, counter) in _counters)
             {
-                if (now - Volatile.Read(ref counter.LastCharged) > options.Window.Ticks)
+                if (now > Volatile.Read(ref counter.ExpiresAt))
                 {
-                    RemoveIf(key, c => now - c.LastCharged > options.Window.Ticks);
+                    RemoveIf(key, c => now > c.ExpiresAt);
                 }
             }
 
@@ -239,5 +271,8 @@ public sealed class InMemoryLoginThrottle : ILoginThrottle
         public int Failures;
         public int InFlight;
         public long LastCharged;
+
+        // When the counter may be forgotten: one window after its last charge, or the end of a rate window.
+        public long ExpiresAt;
     }
 }

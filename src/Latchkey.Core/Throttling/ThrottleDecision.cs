@@ -27,6 +27,12 @@ public enum ThrottleKeyKind
 
     /// <summary>A client address (IPv4, or IPv6 /64).</summary>
     Address,
+
+    /// <summary>A known device: a login that presented a valid device token for its account.</summary>
+    Device,
+
+    /// <summary>The sign-up rate of a client address.</summary>
+    SignUp,
 }
 
 /// <summary>How an admitted attempt ended.</summary>

@@ -3,13 +3,15 @@ using System.Net.Sockets;
 
 namespace Latchkey.Throttling;
 
-/// <summary>The two counters a credential attempt is charged to.</summary>
-/// <param name="Subject">The subject key: an account (normalized email) or a service client (client id).</param>
+/// <summary>The counters a credential attempt is charged to.</summary>
+/// <param name="Subject">The subject key: an account (normalized email), a service client (client id) or a known device (device id).</param>
 /// <param name="Address">The client address key (IPv6 folded to its /64), or <see langword="null"/>.</param>
 public readonly record struct ThrottleKeys(string Subject, string? Address)
 {
     private const string AccountPrefix = "a:";
     private const string ClientPrefix = "c:";
+    private const string DevicePrefix = "d:";
+    private const string SignUpPrefix = "su:";
 
     /// <summary>Keys for an account attempt (login, password grant, password change, sign-up).</summary>
     public static ThrottleKeys For(string normalizedEmail, IPAddress? address) => new(AccountPrefix + normalizedEmail, AddressKey(address));
@@ -17,13 +19,36 @@ public readonly record struct ThrottleKeys(string Subject, string? Address)
     /// <summary>Keys for a service client's authentication.</summary>
     public static ThrottleKeys ForClient(string clientId, IPAddress? address) => new(ClientPrefix + clientId, AddressKey(address));
 
+    /// <summary>
+    /// Keys for a login from a known device: its own counter only, never the account's or the address's,
+    /// so failures others drove up there do not hold the device back, and its failures do not add to them.
+    /// </summary>
+    public static ThrottleKeys ForDevice(string deviceId) => new(DevicePrefix + deviceId, null);
+
+    /// <summary>The sign-up rate key of an address, or <see langword="null"/> without one.</summary>
+    public static string? SignUpKey(IPAddress? address) => AddressKey(address) is { } key ? SignUpPrefix + key : null;
+
     /// <summary>What a key of these counts.</summary>
     public static ThrottleKeyKind KindOf(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
         return key.StartsWith(AccountPrefix, StringComparison.Ordinal) ? ThrottleKeyKind.Account
             : key.StartsWith(ClientPrefix, StringComparison.Ordinal) ? ThrottleKeyKind.Client
+            : key.StartsWith(DevicePrefix, StringComparison.Ordinal) ? ThrottleKeyKind.Device
+            : key.StartsWith(SignUpPrefix, StringComparison.Ordinal) ? ThrottleKeyKind.SignUp
             : ThrottleKeyKind.Address;
+    }
+
+    /// <summary>The failures a counter of <paramref name="kind"/> allows before delays start.</summary>
+    public static int FreeFailuresOf(ThrottleKeyKind kind, ThrottlingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return kind switch
+        {
+            ThrottleKeyKind.Address => options.FreeFailuresPerAddress,
+            ThrottleKeyKind.Device => options.FreeFailuresPerDevice,
+            _ => options.FreeFailuresPerAccount,
+        };
     }
 
     /// <summary>IPv4 addresses count one by one; IPv6 by /64, the usual size of one subscriber's network.</summary>

@@ -7,6 +7,10 @@ namespace Latchkey.Throttling;
 /// further failure doubles the wait, up to <see cref="MaxDelay"/>. An attempt counts as a failure from
 /// the moment it is let through until it succeeds, so parallel attempts cannot pass together; an
 /// attempt held back only by attempts still in flight waits up to <see cref="ContendedWait"/> for them.
+/// A login that presents a device token for its account (OWASP's device cookie) is judged and charged by
+/// that device's own counter only (<see cref="FreeFailuresPerDevice"/>), so failures that others drove up
+/// on the account or the shared address never hold a known device back. Sign-up is limited per address
+/// by rate (<see cref="SignUpsPerAddress"/> per <see cref="SignUpWindow"/>), apart from login failures.
 /// </summary>
 public sealed class ThrottlingOptions
 {
@@ -42,4 +46,20 @@ public sealed class ThrottlingOptions
     /// <summary>The most counters kept in memory; bounds memory under a flood of distinct names.</summary>
     /// <value>The default value is 100000.</value>
     public int MaxTrackedKeys { get; set; } = 100_000;
+
+    /// <summary>Failed attempts per known device (a login presenting a valid device token) before delays start.</summary>
+    /// <value>The default value is 5.</value>
+    public int FreeFailuresPerDevice { get; set; } = 5;
+
+    /// <summary>How long a device token issued at login stays valid; every successful login renews it.</summary>
+    /// <value>The default value is 90 days.</value>
+    public TimeSpan DeviceTokenLifetime { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>Sign-ups (created or refused as taken) allowed per client address (IPv6: per /64) in each <see cref="SignUpWindow"/>.</summary>
+    /// <value>The default value is 20.</value>
+    public int SignUpsPerAddress { get; set; } = 20;
+
+    /// <summary>The fixed window over which <see cref="SignUpsPerAddress"/> counts, from the first sign-up in it.</summary>
+    /// <value>The default value is 1 hour.</value>
+    public TimeSpan SignUpWindow { get; set; } = TimeSpan.FromHours(1);
 }

@@ -42,6 +42,26 @@ internal sealed class ThrottlingOptionsValidator : IValidateOptions<ThrottlingOp
             failures.Add("Latchkey:Throttling:ContendedWait must be between 0 and 30 seconds.");
         }
 
+        if (options.FreeFailuresPerDevice < 1)
+        {
+            failures.Add("Latchkey:Throttling:FreeFailuresPerDevice must be at least 1.");
+        }
+
+        if (options.DeviceTokenLifetime < TimeSpan.FromHours(1) || options.DeviceTokenLifetime > TimeSpan.FromDays(400))
+        {
+            failures.Add("Latchkey:Throttling:DeviceTokenLifetime must be between 1 hour and 400 days.");
+        }
+
+        if (options.SignUpsPerAddress < 1)
+        {
+            failures.Add("Latchkey:Throttling:SignUpsPerAddress must be at least 1.");
+        }
+
+        if (options.SignUpWindow < TimeSpan.FromSeconds(1) || options.SignUpWindow > TimeSpan.FromDays(1))
+        {
+            failures.Add("Latchkey:Throttling:SignUpWindow must be between 1 second and 1 day.");
+        }
+
         return Result(failures);
     }
 

@@ -10,6 +10,12 @@ namespace Latchkey.Tokens;
 public sealed record TokenResult(
     IssuedAccessToken? AccessToken, string? RefreshToken, string Scope, string? Error, string? ErrorDescription, TimeSpan? RetryAfter = null)
 {
+    /// <summary>
+    /// For the password grant, the device token for the client's next password grants (the
+    /// <c>device_token</c> extension parameter): with it, the client is throttled by its own failures only.
+    /// </summary>
+    public string? DeviceToken { get; init; }
+
     /// <summary>A failure.</summary>
     public static TokenResult Fail(string error, string description, TimeSpan? retryAfter = null) => new(null, null, string.Empty, error, description, retryAfter);
 }

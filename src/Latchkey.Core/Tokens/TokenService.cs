@@ -41,10 +41,11 @@ public sealed class TokenService
     /// <param name="scope">The requested scope.</param>
     /// <param name="client">The authenticated client, or <see langword="null"/> for the default public client.</param>
     /// <param name="origin">Where the request came from, for throttling and the audit trail.</param>
+    /// <param name="deviceToken">The <c>device_token</c> the client got from an earlier password grant, if any.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <param name="approve">Asked, once the password is right and before anything is created, whether the sign-in may go on; a denial is <c>invalid_grant</c>.</param>
     public async Task<TokenResult> PasswordGrantAsync(
-        string? username, string? password, string? scope, RegisteredClient? client, RequestOrigin origin, CancellationToken cancellationToken,
+        string? username, string? password, string? scope, RegisteredClient? client, RequestOrigin origin, string? deviceToken, CancellationToken cancellationToken,
         Func<Account, Task<string?>>? approve = null)
     {
         if (string.IsNullOrEmpty(username) || string.IsNullOrEmpty(password))
@@ -63,7 +64,7 @@ public sealed class TokenService
         }
 
         ArgumentNullException.ThrowIfNull(origin);
-        var signIn = await _accounts.SignInAsync(username, password, origin.Address, cancellationToken).ConfigureAwait(false);
+        var signIn = await _accounts.SignInAsync(username, password, origin.Address, deviceToken, cancellationToken).ConfigureAwait(false);
         switch (signIn.Status)
         {
             case SignInStatus.Throttled:
@@ -82,7 +83,7 @@ public sealed class TokenService
         var granted = string.Join(' ', requested);
         var (refresh, family) = await _refreshTokens.IssueAsync(account.Id, clientId, granted, origin, cancellationToken).ConfigureAwait(false);
         var access = Issue(new AccessTokenClaims(account.Id, clientId, granted, RefreshTokenService.SessionIdOf(family.FamilyId), account.TokenGeneration));
-        return new TokenResult(access, refresh, granted, null, null);
+        return new TokenResult(access, refresh, granted, null, null) { DeviceToken = signIn.Device?.Token };
     }
 
     /// <summary>The refresh grant: spends the refresh token and returns a new pair (RFC 6749 §6).</summary>

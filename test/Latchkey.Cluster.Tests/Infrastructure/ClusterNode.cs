@@ -45,9 +45,12 @@ public sealed class ClusterNode : IAsyncDisposable
     /// <summary>Kills the process without warning.</summary>
     public Task KillAsync() => _process.KillAsync();
 
-    /// <summary>Sends a request with the given credentials (a session's cookie and, for unsafe methods, its CSRF token; or a bearer token).</summary>
+    /// <summary>
+    /// Sends a request with the given credentials (a session's cookie and, for unsafe methods, its CSRF
+    /// token; or a bearer token), and any other <paramref name="cookie"/> (such as the device cookie).
+    /// </summary>
     public async Task<HttpResponseMessage> SendAsync(
-        HttpMethod method, string path, BrowserSession? session = null, string? bearer = null, object? json = null, string? userAgent = null)
+        HttpMethod method, string path, BrowserSession? session = null, string? bearer = null, object? json = null, string? userAgent = null, string? cookie = null)
     {
         using var request = new HttpRequestMessage(method, path);
         if (json is not null)
@@ -62,6 +65,11 @@ public sealed class ClusterNode : IAsyncDisposable
             {
                 request.Headers.Add("X-CSRF-Token", session.CsrfToken);
             }
+        }
+
+        if (cookie is not null)
+        {
+            request.Headers.Add("Cookie", cookie);
         }
 
         if (bearer is not null)
