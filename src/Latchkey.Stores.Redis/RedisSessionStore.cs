@@ -8,12 +8,13 @@ namespace Latchkey.Stores.Redis;
 /// Sessions in Redis. Each session is one key (<c>lk:s:</c> + the 32-byte id hash) that Redis itself
 /// expires at the session's idle or absolute expiry, whichever is first; a set per account
 /// (<c>lk:u:</c> + account id) lists its sessions. With AOF persistence a Redis restart loses none.
+/// Creation is one <c>MULTI</c>; a touch is a compare-and-set on the whole record (<c>MULTI</c> under a
+/// value condition), so it never writes back a session deleted meanwhile; deletes remove the session
+/// key in one command (<c>GETDEL</c>, <c>DEL</c>). An index entry whose session is gone is ignored and
+/// dropped when read. Every field is kept as given: Core bounds the user agent, not this store.
 /// </summary>
 public sealed class RedisSessionStore : ISessionStore, IStoreAvailability
 {
-    /// <summary>The longest user agent kept with a session in Redis.</summary>
-    public const int MaxUserAgentLength = 120;
-
     private static readonly byte[] SessionPrefix = "lk:s:"u8.ToArray();
     private readonly RedisConnection _redis;
     private readonly TimeProvider _time;
@@ -32,7 +33,6 @@ public sealed class RedisSessionStore : ISessionStore, IStoreAvailability
     public Task CreateAsync(Session session, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
-        session = session with { UserAgent = TruncateUserAgent(session.UserAgent) };
         return _redis.RunAsync(async db =>
         {
             var transaction = db.CreateTransaction();
@@ -57,10 +57,12 @@ public sealed class RedisSessionStore : ISessionStore, IStoreAvailability
     public Task<bool> TouchAsync(byte[] idHash, DateTimeOffset lastSeenAt, DateTimeOffset idleExpiresAt, CancellationToken cancellationToken) =>
         _redis.RunAsync(async db =>
         {
-            // Optimistic read-modify-write: the write applies only if nobody changed the record meanwhile.
-            for (var attempt = 0; attempt < 3; attempt++)
+            // Optimistic read-modify-write: the write applies only if nobody changed the record meanwhile, so a
+            // session deleted in between is never written back. Every lost race means another write won, so
+            // this ends: the session is gone, or another touch was as late, or this one applies.
+            var key = Key(idHash);
+            while (true)
             {
-                var key = Key(idHash);
                 var current = await db.StringGetAsync(key).ConfigureAwait(false);
                 if (!current.HasValue || SessionRecord.Decode(idHash, (byte[])current!) is not { } session)
                 {
@@ -81,8 +83,6 @@ public sealed class RedisSessionStore : ISessionStore, IStoreAvailability
                     return true;
                 }
             }
-
-            return true;
         });
 
     /// <inheritdoc />
@@ -136,9 +136,12 @@ public sealed class RedisSessionStore : ISessionStore, IStoreAvailability
                 return 0;
             }
 
-            var deleted = await db.KeyDeleteAsync(doomed.Select(Key).ToArray()).ConfigureAwait(false);
-            await db.SetRemoveAsync(UserKey(userId), doomed.Select(h => (RedisValue)h).ToArray()).ConfigureAwait(false);
-            return (int)deleted;
+            // One MULTI: the sessions and their index entries go together.
+            var transaction = db.CreateTransaction();
+            var deleted = transaction.KeyDeleteAsync(doomed.Select(Key).ToArray());
+            _ = transaction.SetRemoveAsync(UserKey(userId), doomed.Select(h => (RedisValue)h).ToArray());
+            await transaction.ExecuteAsync().ConfigureAwait(false);
+            return (int)await deleted.ConfigureAwait(false);
         });
 
     /// <inheritdoc />
@@ -176,11 +179,6 @@ public sealed class RedisSessionStore : ISessionStore, IStoreAvailability
 
         return sessions;
     }
-
-    // The user agent is kept to its first 120 characters here (the browser, version and platform are at its
-    // start), so that every session record stays within 300 bytes of Redis memory.
-    private static string? TruncateUserAgent(string? userAgent) =>
-        userAgent is { Length: > MaxUserAgentLength } ? userAgent[..MaxUserAgentLength] : userAgent;
 
     private TimeSpan Ttl(DateTimeOffset expiresAt)
     {

@@ -10,4 +10,7 @@ internal static partial class Log
 
     [LoggerMessage(3002, LogLevel.Error, "{Database} store fault", EventName = "StoreFault")]
     public static partial void StoreFault(ILogger logger, string database, Exception exception);
+
+    [LoggerMessage(3003, LogLevel.Debug, "{Database} group commit: {Count} writes in one transaction", EventName = "GroupCommitted")]
+    public static partial void GroupCommitted(ILogger logger, string database, int count);
 }

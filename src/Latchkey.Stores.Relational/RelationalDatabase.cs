@@ -17,6 +17,7 @@ public abstract class RelationalDatabase : IDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private volatile bool _initialized;
+    private GroupCommitWriter? _groupCommit;
 
     /// <summary>Creates the database handle.</summary>
     protected RelationalDatabase(TimeProvider time, ILogger logger)
@@ -148,6 +149,37 @@ public abstract class RelationalDatabase : IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> inside a write transaction and commits it; completes only after the
+    /// commit. With group commit on, the transaction may be shared with other writes (each under its own
+    /// savepoint), so <paramref name="work"/> must not commit or roll back itself, and gets a token of its
+    /// own rather than <paramref name="cancellationToken"/> once its batch has begun.
+    /// </summary>
+    public Task<T> WriteAsync<T>(Func<DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        _groupCommit is { } writer ? writer.WriteAsync(work, cancellationToken) : WriteAloneAsync(work, cancellationToken);
+
+    /// <summary>Runs <paramref name="work"/> in a write transaction of its own and commits it.</summary>
+    internal Task<T> WriteAloneAsync<T>(Func<DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        RunAsync(async connection =>
+        {
+            await using var transaction = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+            var result = await work(transaction, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return result;
+        }, cancellationToken);
+
+    /// <summary>
+    /// Makes <see cref="WriteAsync{T}"/> gather writes that arrive together into one transaction, for a
+    /// backend whose writers take turns and whose every commit waits for the disk. Call once, from the
+    /// constructor.
+    /// </summary>
+    /// <param name="window">How long a batch may wait for more writes while the server is busy (zero: never wait).</param>
+    protected void EnableGroupCommit(TimeSpan window)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(window, TimeSpan.Zero);
+        _groupCommit = new GroupCommitWriter(this, window, _logger);
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {
@@ -160,6 +192,8 @@ public abstract class RelationalDatabase : IDisposable
     {
         if (disposing)
         {
+            // First, so that the writes still queued commit before the connections go.
+            _groupCommit?.Dispose();
             _initLock.Dispose();
         }
     }

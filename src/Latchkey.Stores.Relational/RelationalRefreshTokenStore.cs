@@ -6,7 +6,9 @@ namespace Latchkey.Stores.Relational;
 /// <summary>
 /// Refresh-token families in a SQL database. A rotation is one write transaction that locks the token
 /// row, so the check and the spend cannot interleave with another redemption, and a crash leaves
-/// either the old token live or the new one stored, never neither.
+/// either the old token live or the new one stored, never neither. Writes go through
+/// <see cref="RelationalDatabase.WriteAsync{T}"/>, which may share the transaction with other writes
+/// (group commit, under a savepoint each); they therefore never commit themselves.
 /// </summary>
 public class RelationalRefreshTokenStore : IRefreshTokenStore
 {
@@ -20,19 +22,17 @@ public class RelationalRefreshTokenStore : IRefreshTokenStore
     public Task CreateFamilyAsync(RefreshTokenFamily family, byte[] tokenHash, DateTimeOffset tokenExpiresAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(family);
-        return _database.RunAsync(async connection =>
+        return _database.WriteAsync(async (transaction, ct) =>
         {
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using (var insertFamily = transaction.Command(
                 "INSERT INTO refresh_families (family_id, user_id, client_id, scope, created_at, expires_at) VALUES (@id, @user, @client, @scope, @created, @expires)",
                 ("id", family.FamilyId), ("user", family.UserId), ("client", family.ClientId), ("scope", family.Scope),
                 ("created", family.CreatedAt.ToUnixMs()), ("expires", family.ExpiresAt.ToUnixMs())))
             {
-                await insertFamily.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await insertFamily.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }
 
-            await InsertTokenAsync(transaction, tokenHash, family.FamilyId, family.CreatedAt, tokenExpiresAt, cancellationToken).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            await InsertTokenAsync(transaction, tokenHash, family.FamilyId, family.CreatedAt, tokenExpiresAt, ct).ConfigureAwait(false);
             return 0;
         }, cancellationToken);
     }
@@ -40,9 +40,8 @@ public class RelationalRefreshTokenStore : IRefreshTokenStore
     /// <inheritdoc />
     public Task<RotationResult> RotateAsync(
         byte[] tokenHash, byte[] successorHash, DateTimeOffset now, DateTimeOffset successorExpiresAt, TimeSpan gracePeriod, CancellationToken cancellationToken) =>
-        _database.RunAsync(async connection =>
+        _database.WriteAsync(async (transaction, ct) =>
         {
-            await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
             RefreshTokenFamily family;
             long expiresAt;
             long? spentAt;
@@ -53,8 +52,8 @@ public class RelationalRefreshTokenStore : IRefreshTokenStore
                 + "JOIN refresh_families f ON f.family_id = t.family_id WHERE t.token_hash = @hash" + _database.ForUpdate,
                 ("hash", tokenHash)))
             {
-                await using var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                await using var reader = await find.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                if (!await reader.ReadAsync(ct).ConfigureAwait(false))
                 {
                     return new RotationResult(RotationStatus.Invalid, null);
                 }
@@ -75,15 +74,14 @@ public class RelationalRefreshTokenStore : IRefreshTokenStore
             if (spentAt is { } spent)
             {
                 if (gracePeriod > TimeSpan.Zero && nowMs - spent <= (long)gracePeriod.TotalMilliseconds && successor is not null
-                    && await IsUnspentAsync(transaction, successor, cancellationToken).ConfigureAwait(false))
+                    && await IsUnspentAsync(transaction, successor, ct).ConfigureAwait(false))
                 {
                     return new RotationResult(RotationStatus.GraceReplay, family);
                 }
 
                 await using var revoke = transaction.Command(
                     "UPDATE refresh_families SET revoked_at = @now WHERE family_id = @id AND revoked_at IS NULL", ("now", nowMs), ("id", family.FamilyId));
-                await revoke.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                await revoke.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
                 return new RotationResult(RotationStatus.Reused, family);
             }
 
@@ -96,15 +94,14 @@ public class RelationalRefreshTokenStore : IRefreshTokenStore
                 "UPDATE refresh_tokens SET spent_at = @now, successor_hash = @successor WHERE token_hash = @hash AND spent_at IS NULL",
                 ("now", nowMs), ("successor", successorHash), ("hash", tokenHash)))
             {
-                if (await spend.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
+                if (await spend.ExecuteNonQueryAsync(ct).ConfigureAwait(false) != 1)
                 {
                     return new RotationResult(RotationStatus.Invalid, null);
                 }
             }
 
             var successorExpiry = successorExpiresAt < family.ExpiresAt ? successorExpiresAt : family.ExpiresAt;
-            await InsertTokenAsync(transaction, successorHash, family.FamilyId, now, successorExpiry, cancellationToken).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            await InsertTokenAsync(transaction, successorHash, family.FamilyId, now, successorExpiry, ct).ConfigureAwait(false);
             return new RotationResult(RotationStatus.Rotated, family);
         }, cancellationToken);
 
@@ -124,27 +121,27 @@ public class RelationalRefreshTokenStore : IRefreshTokenStore
 
     /// <inheritdoc />
     public Task<RefreshTokenFamily?> RevokeFamilyOfAsync(byte[] tokenHash, DateTimeOffset now, CancellationToken cancellationToken) =>
-        _database.RunAsync(async connection =>
+        _database.WriteAsync(async (transaction, ct) =>
         {
-            await using var command = connection.Command(
+            await using var command = transaction.Command(
                 "UPDATE refresh_families SET revoked_at = coalesce(revoked_at, @now) "
                 + "WHERE family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = @hash) "
                 + "RETURNING family_id, user_id, client_id, scope, created_at, expires_at",
                 ("hash", tokenHash), ("now", now.ToUnixMs()));
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadFamily(reader) : null;
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            return await reader.ReadAsync(ct).ConfigureAwait(false) ? ReadFamily(reader) : null;
         }, cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<string>> RevokeAllForUserAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        _database.RunAsync<IReadOnlyList<string>>(async connection =>
+        _database.WriteAsync<IReadOnlyList<string>>(async (transaction, ct) =>
         {
-            await using var command = connection.Command(
+            await using var command = transaction.Command(
                 "UPDATE refresh_families SET revoked_at = @now WHERE user_id = @user AND revoked_at IS NULL RETURNING family_id",
                 ("user", userId), ("now", now.ToUnixMs()));
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
             var ids = new List<string>();
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
             {
                 ids.Add(reader.GetString(0));
             }

@@ -14,10 +14,10 @@ public class RelationalRevocationStore : IRevocationStore
     public Task AddAsync(RevocationEntry entry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        return _database.RunAsync(async connection =>
+        return _database.WriteAsync(async (transaction, ct) =>
         {
             // A user's generation only grows; a later expiry wins.
-            await using var command = connection.Command(
+            await using var command = transaction.Command(
                 $"""
                 INSERT INTO revocations (kind, id, generation, expires_at) VALUES (@kind, @id, @gen, @expires)
                 ON CONFLICT (kind, id) DO UPDATE SET
@@ -25,7 +25,7 @@ public class RelationalRevocationStore : IRevocationStore
                     expires_at = {_database.Greatest("revocations.expires_at", "excluded.expires_at")}
                 """,
                 ("kind", (long)entry.Kind), ("id", entry.Id), ("gen", entry.Generation), ("expires", entry.ExpiresAt.ToUnixMs()));
-            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }, cancellationToken);
     }
 

@@ -28,6 +28,10 @@ public static class SqliteLatchkeyBuilderExtensions
             options.Configure(configure);
         }
 
+        options.Validate(
+            o => o.GroupCommitWindow >= TimeSpan.Zero && o.GroupCommitWindow <= SqliteStoreOptions.MaxGroupCommitWindow,
+            "Latchkey:Sqlite:GroupCommitWindow must be between 00:00:00 and 00:00:00.010 (10 milliseconds).").ValidateOnStart();
+
         services.TryAddSingleton<SqliteDatabase>();
         services.Replace(ServiceDescriptor.Singleton<IAccountStore, SqliteAccountStore>());
         services.Replace(ServiceDescriptor.Singleton<ISessionStore, SqliteSessionStore>());

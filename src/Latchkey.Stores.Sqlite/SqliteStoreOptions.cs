@@ -3,6 +3,9 @@ namespace Latchkey.Stores.Sqlite;
 /// <summary>Where the SQLite database lives and how hard it holds on to each commit.</summary>
 public sealed class SqliteStoreOptions
 {
+    /// <summary>The longest <see cref="GroupCommitWindow"/> allowed: longer would only add latency.</summary>
+    public static readonly TimeSpan MaxGroupCommitWindow = TimeSpan.FromMilliseconds(10);
+
     /// <summary>The database file's name inside the data directory.</summary>
     /// <value>The default value is <c>latchkey.db</c>.</value>
     public string FileName { get; set; } = "latchkey.db";
@@ -22,6 +25,17 @@ public sealed class SqliteStoreOptions
     /// </summary>
     /// <value>The default value is <see cref="SqliteDurability.Full"/>.</value>
     public SqliteDurability Durability { get; set; } = SqliteDurability.Full;
+
+    /// <summary>
+    /// Group commit: refresh-token rotations and revocation writes that arrive together run in one
+    /// transaction, so that one commit (one wait for the disk with <see cref="SqliteDurability.Full"/>)
+    /// serves them all; none is answered before that commit. While the previous batch had more than one
+    /// write, a batch waits up to this long for more writes to join; a lone write on a quiet server never
+    /// waits. Zero: never wait (writes that queue during a commit still share the next one). Between zero
+    /// and 10 milliseconds.
+    /// </summary>
+    /// <value>The default value is 1 millisecond.</value>
+    public TimeSpan GroupCommitWindow { get; set; } = TimeSpan.FromMilliseconds(1);
 }
 
 /// <summary>How SQLite commits reach the disk (its <c>synchronous</c> setting).</summary>

@@ -138,6 +138,51 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Sessions_UserAgent_RoundTripsIdentically()
+    {
+        var user = await CreateUserAsync("ua@example.com");
+        // The longest user agent Core keeps, with characters of every UTF-8 width (a surrogate pair included).
+        var longest = SessionManager.KeptUserAgent(string.Concat(Enumerable.Repeat("Mozilla/5.0 (X11; Linux) é 日本 😀 ", 12)))!;
+        Assert.InRange(longest.Length, SessionManager.MaxUserAgentLength - 1, SessionManager.MaxUserAgentLength);
+
+        foreach (var agent in new[] { longest, "curl/8.5.0", null })
+        {
+            var session = NewSession(user, Now) with { UserAgent = agent };
+            await Stores.Sessions.CreateAsync(session, default);
+            Assert.Equal(agent, (await Stores.Sessions.FindAsync(session.IdHash, default))!.UserAgent);
+            Assert.Equal(agent, (await Stores.Sessions.ListForUserAsync(user, Now, default)).Single(s => s.PublicId == session.PublicId).UserAgent);
+
+            Assert.True(await Stores.Sessions.TouchAsync(session.IdHash, Now.AddMinutes(2), Now.AddMinutes(32), default));
+            Assert.Equal(agent, (await Stores.Sessions.FindAsync(session.IdHash, default))!.UserAgent);
+        }
+    }
+
+    [Fact]
+    public async Task Sessions_ConcurrentRevokeAndTouch_NeverResurrectsTheSession()
+    {
+        var user = await CreateUserAsync("race@example.com");
+        for (var round = 0; round < 30; round++)
+        {
+            var session = NewSession(user, Now);
+            await Stores.Sessions.CreateAsync(session, default);
+            var touches = Enumerable.Range(1, 8).Select(i => Task.Run(() =>
+                Stores.Sessions.TouchAsync(session.IdHash, Now.AddSeconds(i), Now.AddMinutes(30).AddSeconds(i), default)));
+            var revoke = Task.Run(async () => (round % 3) switch
+            {
+                0 => await Stores.Sessions.DeleteAsync(session.IdHash, default),
+                1 => await Stores.Sessions.DeleteByPublicIdAsync(user, session.PublicId, default) is not null,
+                _ => await Stores.Sessions.DeleteAllForUserAsync(user, null, default) == 1,
+            });
+
+            await Task.WhenAll([.. touches, revoke]);
+            Assert.True(await revoke);
+            Assert.Null(await Stores.Sessions.FindAsync(session.IdHash, default));
+            Assert.Empty(await Stores.Sessions.ListForUserAsync(user, Now, default));
+            Assert.False(await Stores.Sessions.TouchAsync(session.IdHash, Now.AddMinutes(1), Now.AddMinutes(31), default));
+        }
+    }
+
+    [Fact]
     public async Task RefreshTokens_RotateThenReuse_RevokesFamily()
     {
         var user = await CreateUserAsync("r@example.com");

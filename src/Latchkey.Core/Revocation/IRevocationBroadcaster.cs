@@ -4,6 +4,12 @@ namespace Latchkey.Revocation;
 /// Tells the other nodes of a cluster about a revocation, and this node about theirs. A single node
 /// uses <see cref="NullRevocationBroadcaster"/>.
 /// </summary>
+/// <remarks>
+/// Delivery is at most once and in no promised order: applying entries is idempotent and order-free (a
+/// later expiry and a higher generation win), and what a node misses it reloads from the durable store
+/// when told to resynchronize. <see cref="PublishAsync"/> does not throw when the transport is down (the
+/// entry is already in the durable store). <c>BroadcasterConformanceTests</c> checks every implementation.
+/// </remarks>
 public interface IRevocationBroadcaster
 {
     /// <summary>Sends <paramref name="entry"/> to every other node.</summary>

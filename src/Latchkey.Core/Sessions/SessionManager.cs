@@ -16,8 +16,13 @@ public sealed class SessionManager
     /// <summary>Length of a session id as base64url text.</summary>
     public const int IdLength = 43;
 
-    /// <summary>The longest user agent kept with a session.</summary>
-    public const int MaxUserAgentLength = 256;
+    /// <summary>
+    /// The longest user agent kept with a session, in UTF-16 code units: longer ones keep their first
+    /// characters (browser, version and platform come first), never half a surrogate pair, and an empty
+    /// one is none. Every session store keeps exactly what this leaves, so the bound that holds a Redis
+    /// session within 300 bytes is applied here, once, for every backend.
+    /// </summary>
+    public const int MaxUserAgentLength = 120;
 
     private readonly ISessionStore _store;
     private readonly TimeProvider _time;
@@ -58,7 +63,7 @@ public sealed class SessionManager
             now,
             Min(now + options.IdleTimeout, absolute),
             absolute,
-            Truncate(origin.UserAgent, MaxUserAgentLength),
+            KeptUserAgent(origin.UserAgent),
             Truncate(origin.ClientIp, 64));
         await _store.CreateAsync(session, cancellationToken).ConfigureAwait(false);
         _audit.SessionStarted(session.PublicId, userId, origin.ClientIp);
@@ -227,6 +232,23 @@ public sealed class SessionManager
     }
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    /// <summary>The user agent as a session keeps it (see <see cref="MaxUserAgentLength"/>).</summary>
+    public static string? KeptUserAgent(string? userAgent)
+    {
+        if (string.IsNullOrEmpty(userAgent))
+        {
+            return null;
+        }
+
+        if (userAgent.Length <= MaxUserAgentLength)
+        {
+            return userAgent;
+        }
+
+        var length = char.IsHighSurrogate(userAgent[MaxUserAgentLength - 1]) ? MaxUserAgentLength - 1 : MaxUserAgentLength;
+        return userAgent[..length];
+    }
 
     private static string? Truncate(string? value, int max) =>
         value is null ? null : value.Length <= max ? value : value[..max];

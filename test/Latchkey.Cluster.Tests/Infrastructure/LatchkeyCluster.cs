@@ -17,11 +17,12 @@ public sealed class LatchkeyCluster : IAsyncDisposable
     private readonly List<ClusterNode> _nodes = [];
     private readonly List<string> _directories = [];
     private readonly bool _ownsRedis;
+    private readonly RedisServer? _redis;
 
-    private LatchkeyCluster(string postgreSql, RedisServer redis, bool ownsRedis)
+    private LatchkeyCluster(string postgreSql, RedisServer? redis, bool ownsRedis)
     {
         PostgreSql = postgreSql;
-        Redis = redis;
+        _redis = redis;
         _ownsRedis = ownsRedis;
     }
 
@@ -29,7 +30,7 @@ public sealed class LatchkeyCluster : IAsyncDisposable
     public string PostgreSql { get; }
 
     /// <summary>The cluster's Redis server.</summary>
-    public RedisServer Redis { get; }
+    public RedisServer Redis => _redis ?? throw new InvalidOperationException("This cluster runs on PostgreSQL alone.");
 
     /// <summary>The nodes started so far, in order (A, B, C…).</summary>
     public IReadOnlyList<ClusterNode> Nodes => _nodes;
@@ -44,12 +45,21 @@ public sealed class LatchkeyCluster : IAsyncDisposable
     /// <param name="nodes">How many nodes to start, at once.</param>
     /// <param name="postgreSql">The PostgreSQL server; the shared one when null.</param>
     /// <param name="extraArguments">Switches every node gets, after the cluster's own.</param>
-    public static async Task<LatchkeyCluster> StartAsync(int nodes, PostgreSqlServer? postgreSql = null, params string[] extraArguments)
+    public static Task<LatchkeyCluster> StartAsync(int nodes, PostgreSqlServer? postgreSql = null, params string[] extraArguments) =>
+        StartAsync(nodes, postgreSql, withRedis: true, extraArguments);
+
+    /// <summary>
+    /// Starts <paramref name="nodes"/> nodes on a fresh database of the shared PostgreSQL server and no
+    /// Redis: the PostgreSQL-only topology (revocations over <c>LISTEN</c>/<c>NOTIFY</c>).
+    /// </summary>
+    public static Task<LatchkeyCluster> StartWithoutRedisAsync(int nodes) => StartAsync(nodes, null, withRedis: false, []);
+
+    private static async Task<LatchkeyCluster> StartAsync(int nodes, PostgreSqlServer? postgreSql, bool withRedis, string[] extraArguments)
     {
         postgreSql ??= await PostgreSqlServer.GetAsync();
         var database = await postgreSql.CreateDatabaseAsync();
-        var redis = await RedisServer.StartAsync();
-        var cluster = new LatchkeyCluster(database, redis, ownsRedis: true);
+        var redis = withRedis ? await RedisServer.StartAsync() : null;
+        var cluster = new LatchkeyCluster(database, redis, ownsRedis: withRedis);
         try
         {
             await Task.WhenAll(Enumerable.Range(0, nodes).Select(_ => cluster.StartNodeAsync(extraArguments)));
@@ -66,7 +76,7 @@ public sealed class LatchkeyCluster : IAsyncDisposable
     public string[] SharedArguments() =>
     [
         $"--ConnectionStrings:Latchkey={PostgreSql}",
-        $"--ConnectionStrings:Redis={Redis.ConnectionString}",
+        .. _redis is null ? Array.Empty<string>() : [$"--ConnectionStrings:Redis={_redis.ConnectionString}"],
         $"--Latchkey:Issuer={Issuer}",
         $"--Latchkey:Keys:MasterSecret={MasterSecret}",
         "--Latchkey:Keys:RefreshInterval=00:00:01",
@@ -119,9 +129,9 @@ public sealed class LatchkeyCluster : IAsyncDisposable
             }
         }
 
-        if (_ownsRedis)
+        if (_ownsRedis && _redis is not null)
         {
-            await Redis.DisposeAsync();
+            await _redis.DisposeAsync();
         }
 
         foreach (var directory in _directories)
