@@ -85,13 +85,13 @@ public class SessionAuthenticationBenchmarks
     public AuthenticationTicket? CookieTicketUnprotect() => _ticketFormat.Unprotect(_ticketCookie);
 
     [Benchmark]
-    public Task<Session?> LatchkeyInMemoryHit() => _cached.ValidateAsync(_sqliteCookie, recordActivity: true, CancellationToken.None);
+    public ValueTask<Session?> LatchkeyInMemoryHit() => _cached.ValidateAsync(_sqliteCookie, recordActivity: true, CancellationToken.None);
 
     [Benchmark]
-    public Task<Session?> LatchkeySqlite() => _sqlite.ValidateAsync(_sqliteCookie, recordActivity: true, CancellationToken.None);
+    public ValueTask<Session?> LatchkeySqlite() => _sqlite.ValidateAsync(_sqliteCookie, recordActivity: true, CancellationToken.None);
 
     [Benchmark]
-    public Task<Session?> LatchkeyRedis() => _redisSessions.ValidateAsync(_redisCookie, recordActivity: true, CancellationToken.None);
+    public ValueTask<Session?> LatchkeyRedis() => _redisSessions.ValidateAsync(_redisCookie, recordActivity: true, CancellationToken.None);
 
     // A manager over the store with the in-memory tier off, so that every lookup reaches the store.
     private SessionManager Uncached(ISessionStore store)

@@ -30,23 +30,20 @@ public sealed class LatchkeySessionHandler : AuthenticationHandler<Authenticatio
         }
 
         // An unsafe request without the right CSRF token will be refused; it must not slide the idle timeout either.
-        var activity = !OriginCheckMiddleware.IsUnsafe(Request.Method) || credentials.CsrfTokenPresented;
+        var activity = !OriginCheckMiddleware.IsUnsafe(Request.Method) || credentials.PresentsCsrfToken(Request);
         var session = await _sessions.ValidateAsync(credentials.RawId, activity, Context.RequestAborted);
         if (session is null)
         {
             return AuthenticateResult.NoResult();
         }
 
-        Context.Features.Set(new LatchkeySessionFeature(session, credentials.CsrfToken));
-        var identity = new ClaimsIdentity(
-            [
-                new Claim(LatchkeyDefaults.SubjectClaim, session.UserId),
-                new Claim(LatchkeyDefaults.SessionIdClaim, session.PublicId),
-                new Claim(LatchkeyDefaults.AuthMethodClaim, "session"),
-            ],
-            Scheme.Name,
-            LatchkeyDefaults.SubjectClaim,
-            null);
+        Context.Features.Set(new LatchkeySessionFeature(session, credentials));
+
+        // Claims created with their identity as subject are added as they are; others would be cloned.
+        var identity = new ClaimsIdentity(Scheme.Name, LatchkeyDefaults.SubjectClaim, null);
+        identity.AddClaim(SessionClaim(identity, LatchkeyDefaults.SubjectClaim, session.UserId));
+        identity.AddClaim(SessionClaim(identity, LatchkeyDefaults.SessionIdClaim, session.PublicId));
+        identity.AddClaim(SessionClaim(identity, LatchkeyDefaults.AuthMethodClaim, "session"));
         var principal = await LatchkeyEventsDispatcher.For(Context).SessionValidatedAsync(Context, session, new ClaimsPrincipal(identity));
         return principal is null ? AuthenticateResult.NoResult() : AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
     }
@@ -58,4 +55,7 @@ public sealed class LatchkeySessionHandler : AuthenticationHandler<Authenticatio
     /// <inheritdoc />
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         LatchkeyProblems.Write(Context, LatchkeyErrors.Forbidden);
+
+    private static Claim SessionClaim(ClaimsIdentity identity, string type, string value) =>
+        new(type, value, ClaimValueTypes.String, ClaimsIdentity.DefaultIssuer, ClaimsIdentity.DefaultIssuer, identity);
 }

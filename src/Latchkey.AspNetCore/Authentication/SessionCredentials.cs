@@ -4,24 +4,26 @@ using Microsoft.AspNetCore.Http;
 namespace Latchkey.AspNetCore.Authentication;
 
 /// <summary>
-/// What a request carries for cookie authentication: the session id from the cookie, the CSRF token that
-/// id implies, and whether <c>X-CSRF-Token</c> presents that token. A function of the request alone (no
-/// store), so that it can be fuzzed on its own. Not a record: its text form must never show the id.
+/// What a request carries for cookie authentication: the session id from the cookie, and the CSRF token
+/// that id implies. A function of the request alone (no store), so that it can be fuzzed on its own. Not a
+/// record: its text form must never show the id.
 /// </summary>
+/// <remarks>
+/// The CSRF token (an HMAC of the id) is derived on first use only: a safe request (<c>GET /api/me</c>)
+/// never needs it, an unsafe one needs it for the check, and <c>GET /api/session</c> to answer it.
+/// </remarks>
 internal sealed class SessionCredentials
 {
-    private SessionCredentials(string rawId, string csrfToken, bool csrfTokenPresented)
-    {
-        RawId = rawId;
-        CsrfToken = csrfToken;
-        CsrfTokenPresented = csrfTokenPresented;
-    }
+    private string? _csrfToken;
+
+    private SessionCredentials(string rawId) => RawId = rawId;
 
     public string RawId { get; }
 
-    public string CsrfToken { get; }
+    public string CsrfToken => _csrfToken ??= CsrfTokens.For(RawId);
 
-    public bool CsrfTokenPresented { get; }
+    /// <summary>Whether the request has exactly one <c>X-CSRF-Token</c> and it equals this session's token (constant time).</summary>
+    public bool PresentsCsrfToken(HttpRequest request) => PresentsCsrfToken(request, CsrfToken);
 
     /// <summary>The request's credentials, or null when it has no cookie shaped like a session id.</summary>
     public static SessionCredentials? Read(HttpRequest request)
@@ -34,8 +36,7 @@ internal sealed class SessionCredentials
             return null;
         }
 
-        var csrfToken = CsrfTokens.For(rawId!);
-        return new SessionCredentials(rawId!, csrfToken, PresentsCsrfToken(request, csrfToken));
+        return new SessionCredentials(rawId!);
     }
 
     /// <summary>Whether the request has exactly one <c>X-CSRF-Token</c> and it equals <paramref name="expected"/> (constant time).</summary>

@@ -81,59 +81,32 @@ public sealed class SessionManager
     /// </param>
     /// <param name="cancellationToken">Cancels the lookup.</param>
     /// <returns>The live session, or <see langword="null"/>.</returns>
-    public async Task<Session?> ValidateAsync(string? rawId, bool recordActivity, CancellationToken cancellationToken)
+    public ValueTask<Session?> ValidateAsync(string? rawId, bool recordActivity, CancellationToken cancellationToken)
     {
         if (!IsWellFormed(rawId))
         {
-            return null;
+            return ValueTask.FromResult<Session?>(null);
         }
 
         if (_store is IStoreAvailability { IsAvailable: false })
         {
-            throw new StoreUnavailableException("The session store is disconnected.");
+            return ValueTask.FromException<Session?>(new StoreUnavailableException("The session store is disconnected."));
         }
 
-        var idHash = SecretHash.Compute(rawId!);
+        Span<byte> idHash = stackalloc byte[SecretHash.Size];
+        SecretHash.Compute(rawId, idHash);
         var now = _time.GetUtcNow();
 
-        // The in-memory tier first; a cached session that looks expired is read again, since another
-        // node may have recorded activity that this node has not seen.
-        if (!_cache.TryGet(idHash, now, out var session) || !session!.IsLiveAt(now))
+        // The in-memory tier first: a live cached session that needs no touch is answered without I/O or
+        // allocation. A cached session that looks expired is read again, since another node may have
+        // recorded activity that this node has not seen.
+        _cache.TryGet(idHash, now, out var cached);
+        if (cached is not null && cached.IsLiveAt(now) && !(recordActivity && IsTouchDue(cached, now)))
         {
-            session = await _store.FindAsync(idHash, cancellationToken).ConfigureAwait(false);
-            if (session is null)
-            {
-                _cache.Remove(idHash);
-                return null;
-            }
-
-            if (!session.IsLiveAt(now))
-            {
-                _cache.Remove(idHash);
-                await _store.DeleteAsync(idHash, cancellationToken).ConfigureAwait(false);
-                Log.SessionExpired(_logger, session.PublicId);
-                return null;
-            }
-
-            _cache.Set(session, now);
+            return new ValueTask<Session?>(cached);
         }
 
-        var options = _options.Value;
-        if (recordActivity && now - session.LastSeenAt >= options.TouchInterval)
-        {
-            var seen = StoredTime.Truncate(now);
-            var idle = Min(seen + options.IdleTimeout, session.AbsoluteExpiresAt);
-            if (!await _store.TouchAsync(idHash, seen, idle, cancellationToken).ConfigureAwait(false))
-            {
-                _cache.Remove(idHash);
-                return null;
-            }
-
-            session = session with { LastSeenAt = seen, IdleExpiresAt = idle };
-            _cache.Set(session, now);
-        }
-
-        return session;
+        return ValidateSlowAsync(idHash.ToArray(), cached, now, recordActivity, cancellationToken);
     }
 
     /// <summary>Lists the live sessions of a user.</summary>
@@ -230,6 +203,50 @@ public sealed class SessionManager
         await _revocation.RevokeSessionTokensAsync(session.PublicId, origin, cancellationToken).ConfigureAwait(false);
         return ended;
     }
+
+    // The store lookup (a miss or a stale entry in the tier) and the touch (at most once per TouchInterval).
+    private async ValueTask<Session?> ValidateSlowAsync(byte[] idHash, Session? cached, DateTimeOffset now, bool recordActivity, CancellationToken cancellationToken)
+    {
+        var session = cached;
+        if (session is null || !session.IsLiveAt(now))
+        {
+            session = await _store.FindAsync(idHash, cancellationToken).ConfigureAwait(false);
+            if (session is null)
+            {
+                _cache.Remove(idHash);
+                return null;
+            }
+
+            if (!session.IsLiveAt(now))
+            {
+                _cache.Remove(idHash);
+                await _store.DeleteAsync(idHash, cancellationToken).ConfigureAwait(false);
+                Log.SessionExpired(_logger, session.PublicId);
+                return null;
+            }
+
+            _cache.Set(session, now);
+        }
+
+        if (recordActivity && IsTouchDue(session, now))
+        {
+            var options = _options.Value;
+            var seen = StoredTime.Truncate(now);
+            var idle = Min(seen + options.IdleTimeout, session.AbsoluteExpiresAt);
+            if (!await _store.TouchAsync(idHash, seen, idle, cancellationToken).ConfigureAwait(false))
+            {
+                _cache.Remove(idHash);
+                return null;
+            }
+
+            session = session with { LastSeenAt = seen, IdleExpiresAt = idle };
+            _cache.Set(session, now);
+        }
+
+        return session;
+    }
+
+    private bool IsTouchDue(Session session, DateTimeOffset now) => now - session.LastSeenAt >= _options.Value.TouchInterval;
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
