@@ -1,5 +1,7 @@
+using Latchkey.AccessTokens;
 using Latchkey.AspNetCore.Http;
 using Latchkey.AspNetCore.ResourceServer;
+using Latchkey.Grants;
 using Latchkey.Tokens;
 using Microsoft.Extensions.Options;
 

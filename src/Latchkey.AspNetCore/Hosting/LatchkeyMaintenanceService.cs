@@ -1,7 +1,7 @@
 using Latchkey.Keys;
+using Latchkey.RefreshTokens;
 using Latchkey.Revocation;
 using Latchkey.Sessions;
-using Latchkey.Tokens;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,8 +1,8 @@
 using Latchkey.AspNetCore.Csrf;
 using Latchkey.AspNetCore.Http;
+using Latchkey.Grants;
 using Latchkey.Keys;
 using Latchkey.Passwords;
-using Latchkey.Tokens;
 using Latchkey.Sessions;
 using Latchkey.Throttling;
 using Microsoft.Extensions.Options;
@@ -68,7 +68,7 @@ internal sealed class LatchkeyOptionsValidator :
                 failures.Add($"Latchkey:Clients:{i}:ClientSecret must have at least 16 characters.");
             }
 
-            if (!Latchkey.Tokens.Scopes.TryParse(client.Scopes, out _))
+            if (!Scopes.TryParse(client.Scopes, out _))
             {
                 failures.Add($"Latchkey:Clients:{i}:Scopes must be space-separated scope names.");
             }

@@ -1,6 +1,6 @@
 using Latchkey.AspNetCore.Http;
 using Latchkey.Clients;
-using Latchkey.Tokens;
+using Latchkey.Grants;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
