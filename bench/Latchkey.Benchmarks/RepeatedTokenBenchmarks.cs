@@ -1,5 +1,6 @@
 // dotnet run -c Release --project bench/Latchkey.Benchmarks -- --filter '*RepeatedTokenBenchmarks*'
 using BenchmarkDotNet.Attributes;
+using Latchkey.Grants;
 using Latchkey.Keys;
 using Latchkey.Tokens;
 

@@ -2,6 +2,8 @@
 using System.Net;
 using BenchmarkDotNet.Attributes;
 using Latchkey.Clients;
+using Latchkey.Grants;
+using Latchkey.RefreshTokens;
 using Latchkey.Security;
 using Latchkey.Tokens;
 

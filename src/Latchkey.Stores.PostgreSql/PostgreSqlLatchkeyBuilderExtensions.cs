@@ -1,10 +1,10 @@
 using Latchkey.Accounts;
 using Latchkey.Keys;
+using Latchkey.RefreshTokens;
 using Latchkey.Revocation;
 using Latchkey.Sessions;
 using Latchkey.Storage;
 using Latchkey.Stores.PostgreSql;
-using Latchkey.Tokens;
 using Latchkey.Stores.Relational;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,5 @@
+using Latchkey.RefreshTokens;
 using System.Data.Common;
-using Latchkey.Tokens;
 
 namespace Latchkey.Stores.Relational;
 

@@ -1,10 +1,10 @@
+using Latchkey.RefreshTokens;
 using Latchkey;
 using Latchkey.Accounts;
 using Latchkey.Keys;
 using Latchkey.Revocation;
 using Latchkey.Sessions;
 using Latchkey.Storage;
-using Latchkey.Tokens;
 using Latchkey.Stores.Sqlite;
 using Latchkey.Stores.Relational;
 using Microsoft.Extensions.DependencyInjection.Extensions;

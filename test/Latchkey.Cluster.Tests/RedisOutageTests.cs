@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
+using Latchkey.AccessTokens;
 using Latchkey.Cluster.Tests.Infrastructure;
 using Latchkey.Testing;
 using Xunit.Abstractions;

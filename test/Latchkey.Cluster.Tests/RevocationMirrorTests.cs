@@ -1,4 +1,5 @@
 using System.Net;
+using Latchkey.AccessTokens;
 using Latchkey.Cluster.Tests.Infrastructure;
 using Latchkey.Testing;
 using StackExchange.Redis;

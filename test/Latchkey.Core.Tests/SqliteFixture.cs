@@ -1,3 +1,4 @@
+using Latchkey.Grants;
 using Latchkey.Stores.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -30,7 +31,7 @@ internal sealed class SqliteFixture : IAsyncDisposable
         new Revocation.NullRevocationBroadcaster(),
         Accounts,
         time,
-        Options.Create(new Tokens.TokenOptions()),
+        Options.Create(new TokenOptions()),
         new Diagnostics.SecurityAudit(NullLoggerFactory.Instance));
 
     public static async Task<SqliteFixture> CreateAsync(string? directory = null)

@@ -1,9 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
+using Latchkey.AccessTokens;
+using Latchkey.Grants;
 using Latchkey.ResourceServer.Tests.Infrastructure;
 using Latchkey.Testing;
-using Latchkey.Tokens;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Latchkey.ResourceServer.Tests;

@@ -1,4 +1,5 @@
 using System.Net;
+using Latchkey.AccessTokens;
 using Latchkey.AspNetCore;
 using Latchkey.AspNetCore.ResourceServer;
 using Latchkey.ResourceServer.Tests.Infrastructure;

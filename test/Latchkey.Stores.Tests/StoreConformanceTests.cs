@@ -1,5 +1,6 @@
 using Latchkey.Accounts;
 using Latchkey.Keys;
+using Latchkey.RefreshTokens;
 using Latchkey.Revocation;
 using Latchkey.Security;
 using Latchkey.Sessions;

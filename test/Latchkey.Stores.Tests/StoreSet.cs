@@ -1,9 +1,9 @@
 using Latchkey.Accounts;
 using Latchkey.Keys;
+using Latchkey.RefreshTokens;
 using Latchkey.Revocation;
 using Latchkey.Sessions;
 using Latchkey.Stores.Relational;
-using Latchkey.Tokens;
 
 namespace Latchkey.Stores.Tests;
 

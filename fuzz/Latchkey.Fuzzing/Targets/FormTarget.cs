@@ -1,5 +1,5 @@
 using Latchkey.AspNetCore.OAuth;
-using Latchkey.Tokens;
+using Latchkey.Grants;
 using Microsoft.AspNetCore.Http;
 
 namespace Latchkey.Fuzzing.Targets;

@@ -1,6 +1,8 @@
+using Latchkey.AccessTokens;
 using Latchkey.AspNetCore.Events;
 using Latchkey.AspNetCore.Http;
 using Latchkey.AspNetCore.ResourceServer;
+using Latchkey.Grants;
 using Latchkey.Tokens;
 using Microsoft.Extensions.Options;
 

@@ -1,4 +1,6 @@
+using Latchkey.AccessTokens;
 using Latchkey.AspNetCore.ResourceServer;
+using Latchkey.Grants;
 using Latchkey.Tokens;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,6 @@
 using Latchkey.AspNetCore.Csrf;
 using Latchkey.AspNetCore.Http;
-using Latchkey.Tokens;
+using Latchkey.Grants;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

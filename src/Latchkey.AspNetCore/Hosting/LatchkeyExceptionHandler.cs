@@ -1,5 +1,6 @@
 using Latchkey.AspNetCore.Http;
 using Latchkey.AspNetCore.Routing;
+using Latchkey.Grants;
 using Latchkey.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
@@ -61,14 +62,14 @@ internal sealed class LatchkeyExceptionHandler(ILogger<LatchkeyExceptionHandler>
         {
             case ServerBusyException busy:
                 Log.HashingBusy(logger);
-                await OAuth.OAuthResponses.WriteErrorAsync(httpContext, Tokens.OAuthErrors.TemporarilyUnavailable, "The server is busy; try again shortly.", busy.RetryAfter);
+                await OAuth.OAuthResponses.WriteErrorAsync(httpContext, OAuthErrors.TemporarilyUnavailable, "The server is busy; try again shortly.", busy.RetryAfter);
                 return true;
             case StoreUnavailableException:
                 Log.StoreUnavailable(logger, request.Method, request.Path, exception);
-                await OAuth.OAuthResponses.WriteErrorAsync(httpContext, Tokens.OAuthErrors.TemporarilyUnavailable, "A store is unavailable; try again shortly.", TimeSpan.FromSeconds(1));
+                await OAuth.OAuthResponses.WriteErrorAsync(httpContext, OAuthErrors.TemporarilyUnavailable, "A store is unavailable; try again shortly.", TimeSpan.FromSeconds(1));
                 return true;
             case BadHttpRequestException:
-                await OAuth.OAuthResponses.WriteErrorAsync(httpContext, Tokens.OAuthErrors.InvalidRequest, "The request is malformed.");
+                await OAuth.OAuthResponses.WriteErrorAsync(httpContext, OAuthErrors.InvalidRequest, "The request is malformed.");
                 return true;
             case OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested:
                 return true;

@@ -1,4 +1,5 @@
-using Latchkey.Tokens;
+using Latchkey.AccessTokens;
+using Latchkey.Grants;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;

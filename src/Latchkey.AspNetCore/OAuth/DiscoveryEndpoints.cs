@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using Latchkey.AccessTokens;
 using Latchkey.Keys;
-using Latchkey.Tokens;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

@@ -1,7 +1,7 @@
 using Latchkey.AspNetCore.Events;
 using Latchkey.AspNetCore.Http;
 using Latchkey.Clients;
-using Latchkey.Tokens;
+using Latchkey.Grants;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

@@ -1,6 +1,6 @@
 using System.Text;
 using Latchkey.Clients;
-using Latchkey.Tokens;
+using Latchkey.Grants;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Latchkey.Grants;
 using Latchkey.Tokens;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;

@@ -1,7 +1,7 @@
+using Latchkey.RefreshTokens;
 using Latchkey.Revocation;
 using Latchkey.Security;
 using Latchkey.Sessions;
-using Latchkey.Tokens;
 
 namespace Latchkey.Accounts;
 

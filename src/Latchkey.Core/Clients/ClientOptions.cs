@@ -1,3 +1,4 @@
+
 namespace Latchkey.Clients;
 
 /// <summary>A service client declared in configuration (<c>Latchkey:Clients:{n}</c>).</summary>

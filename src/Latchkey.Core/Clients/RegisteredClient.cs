@@ -1,3 +1,4 @@
+
 namespace Latchkey.Clients;
 
 /// <summary>A client as held in memory: its secret only as a SHA-256 hash.</summary>

@@ -1,8 +1,8 @@
 using Latchkey.Diagnostics;
 using Latchkey.Keys;
+using Latchkey.RefreshTokens;
 using Latchkey.Revocation;
 using Latchkey.Sessions;
-using Latchkey.Tokens;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,7 +1,7 @@
 using Latchkey.Diagnostics;
+using Latchkey.Grants;
 using Latchkey.Security;
 using Latchkey.Storage;
-using Latchkey.Tokens;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

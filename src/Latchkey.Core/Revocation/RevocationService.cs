@@ -1,5 +1,6 @@
 using Latchkey.Accounts;
 using Latchkey.Diagnostics;
+using Latchkey.Grants;
 using Latchkey.Security;
 using Latchkey.Tokens;
 using Microsoft.Extensions.Options;

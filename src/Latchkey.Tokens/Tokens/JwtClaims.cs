@@ -2,7 +2,8 @@ namespace Latchkey.Tokens;
 
 /// <summary>
 /// The payload claims <see cref="AccessTokenValidator"/> reads, as flags: each is recorded once seen (a second
-/// occurrence makes the token malformed), and <see cref="Required"/> must all be present with the right type.
+/// occurrence makes the token malformed), and <see cref="Required"/> must all be present, with the right type
+/// (except <c>aud</c>: one of another type is judged a wrong audience).
 /// </summary>
 [Flags]
 internal enum JwtClaims

@@ -1,3 +1,4 @@
+using Latchkey.AccessTokens;
 using System.Text.Json.Nodes;
 
 namespace Latchkey.Cluster.Tests.Infrastructure;

@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using Latchkey.AccessTokens;
+using Latchkey.Grants;
 using Latchkey.Keys;
 using Latchkey.Security;
 using Latchkey.Stores.Sqlite;

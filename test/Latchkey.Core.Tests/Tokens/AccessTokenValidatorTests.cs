@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Latchkey.AccessTokens;
 using Latchkey.Keys;
 using Latchkey.Revocation;
 using Latchkey.Tokens;

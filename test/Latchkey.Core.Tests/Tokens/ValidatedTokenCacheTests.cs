@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Text;
+using Latchkey.AccessTokens;
 using Latchkey.Keys;
 using Latchkey.Revocation;
 using Latchkey.Tokens;

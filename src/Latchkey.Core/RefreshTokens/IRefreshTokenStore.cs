@@ -1,4 +1,4 @@
-namespace Latchkey.Tokens;
+namespace Latchkey.RefreshTokens;
 
 /// <summary>
 /// Refresh tokens, stored as SHA-256 hashes in families. Every method is atomic; in particular

@@ -1,9 +1,12 @@
 using System.Text.Json;
+using Latchkey.AccessTokens;
+using Latchkey.RefreshTokens;
 using Latchkey.Revocation;
 using Latchkey.Security;
 using Microsoft.Extensions.Options;
+using Latchkey.Tokens;
 
-namespace Latchkey.Tokens;
+namespace Latchkey.Grants;
 
 /// <summary>
 /// Recognises a token of either kind for revocation (RFC 7009) and introspection (RFC 7662): refresh

@@ -1,4 +1,4 @@
-namespace Latchkey.Tokens;
+namespace Latchkey.Grants;
 
 /// <summary>Token lifetimes and validation rules (configuration section <c>Latchkey:Tokens</c>).</summary>
 public sealed class TokenOptions

@@ -1,4 +1,4 @@
-namespace Latchkey.Tokens;
+namespace Latchkey.AccessTokens;
 
 /// <summary>What an access token is about, given to <see cref="AccessTokenIssuer"/>.</summary>
 /// <param name="Subject">The account id, or the client id for client-credentials tokens.</param>

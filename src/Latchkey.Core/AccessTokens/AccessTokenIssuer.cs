@@ -3,13 +3,14 @@ using System.Buffers.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Latchkey.Keys;
+using Latchkey.Tokens;
 
-namespace Latchkey.Tokens;
+namespace Latchkey.AccessTokens;
 
 /// <summary>Writes and signs RFC 9068 access tokens with the key ring's current key.</summary>
 public sealed class AccessTokenIssuer
 {
-    /// <summary>The private claim carrying the subject's token generation.</summary>
+    /// <summary>The private claim carrying the subject's token generation (<see cref="AccessTokenClaimNames.Generation"/>).</summary>
     public static ReadOnlySpan<byte> GenerationClaim => "lk_gen"u8;
 
     // Claims are not embedded in HTML: write '+' and non-ASCII as themselves, as other JOSE libraries do.

@@ -1,4 +1,4 @@
-namespace Latchkey.Tokens;
+namespace Latchkey.Grants;
 
 /// <summary>Scope strings (RFC 6749 §3.3): space-separated tokens of printable ASCII without <c>"</c> and <c>\</c>.</summary>
 public static class Scopes

@@ -1,4 +1,4 @@
-namespace Latchkey.Tokens;
+namespace Latchkey.AccessTokens;
 
 /// <summary>The server's issuer URL and the audience of its tokens.</summary>
 public interface IIssuerProvider

@@ -1,4 +1,7 @@
-namespace Latchkey.Tokens;
+using Latchkey.AccessTokens;
+using Latchkey.Tokens;
+
+namespace Latchkey.Grants;
 
 /// <summary>The outcome of a token request: the tokens, or an RFC 6749 error.</summary>
 /// <param name="AccessToken">The access token, on success.</param>

@@ -1,4 +1,4 @@
-namespace Latchkey.Tokens;
+namespace Latchkey.RefreshTokens;
 
 /// <summary>
 /// The refresh tokens descended from one login: they share the subject, client, scope and an absolute

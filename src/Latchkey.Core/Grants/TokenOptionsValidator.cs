@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Latchkey.Tokens;
+namespace Latchkey.Grants;
 
 /// <summary>
 /// Checks <see cref="TokenOptions"/> at start; each failure is one sentence that names the configuration key (<c>Latchkey:Tokens:…</c>), so that a typo stops the application instead of weakening it.

@@ -1,4 +1,4 @@
-namespace Latchkey.Tokens;
+namespace Latchkey.RefreshTokens;
 
 /// <summary>How a refresh token's redemption went.</summary>
 public enum RotationStatus

@@ -1,4 +1,4 @@
-namespace Latchkey.Tokens;
+namespace Latchkey.Grants;
 
 /// <summary>The <c>error</c> values of RFC 6749 §5.2 (and RFC 7009, RFC 7662) used by Latchkey.</summary>
 public static class OAuthErrors

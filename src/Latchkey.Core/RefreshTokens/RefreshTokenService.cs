@@ -2,12 +2,13 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using Latchkey.Diagnostics;
+using Latchkey.Grants;
 using Latchkey.Revocation;
 using Latchkey.Security;
 using Latchkey.Storage;
 using Microsoft.Extensions.Options;
 
-namespace Latchkey.Tokens;
+namespace Latchkey.RefreshTokens;
 
 /// <summary>
 /// Issues and rotates refresh tokens: <c>lk_rt_</c> followed by 256 random bits. Only hashes are

@@ -1,10 +1,12 @@
+using Latchkey.AccessTokens;
 using Latchkey.Accounts;
 using Latchkey.Clients;
+using Latchkey.RefreshTokens;
 using Latchkey.Security;
 using Latchkey.Sessions;
 using Microsoft.Extensions.Options;
 
-namespace Latchkey.Tokens;
+namespace Latchkey.Grants;
 
 /// <summary>
 /// The grants of <c>POST /oauth/token</c> (RFC 6749 §4.3, §4.4, §6) and the session-to-token exchange.
