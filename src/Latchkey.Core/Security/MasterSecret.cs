@@ -6,7 +6,8 @@ namespace Latchkey.Security;
 
 /// <summary>
 /// The server's root secret, from which purpose-bound keys are derived with HKDF-SHA256 (RFC 5869):
-/// the key that encrypts signing keys at rest and the key that derives refresh-token successors.
+/// the key that encrypts signing keys at rest, the key that derives refresh-token successors and the
+/// key that signs device tokens (<see cref="Throttling.DeviceTokens"/>).
 /// Configured (<c>Latchkey:Keys:MasterSecret</c>) or generated once into the data directory.
 /// </summary>
 public sealed class MasterSecret

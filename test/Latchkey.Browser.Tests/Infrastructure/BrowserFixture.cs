@@ -6,7 +6,7 @@ namespace Latchkey.Browser.Tests.Infrastructure;
 /// One headless Chromium (Debian's <c>chromium</c> package, never a downloaded build) and one real
 /// Latchkey server on 127.0.0.1, shared by the tests of a class.
 /// </summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture : IAsyncLifetime
 {
     /// <summary>Where Debian's chromium package puts the browser.</summary>
     public const string ChromiumPath = "/usr/bin/chromium";
@@ -41,7 +41,9 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
 
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-        _server = await LatchkeyTestServer.StartAsync();
+        var options = new TestServerOptions();
+        Configure(options);
+        _server = await LatchkeyTestServer.StartAsync(options);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -72,6 +74,11 @@ public sealed class BrowserFixture : IAsyncLifetime
         using var client = Server.CreateClient();
         await client.RegisterAsync(email);
         return email;
+    }
+
+    /// <summary>Adjusts how the shared server starts.</summary>
+    protected virtual void Configure(TestServerOptions options)
+    {
     }
 
     /// <summary>Saves a full-page screenshot under TestResults/screenshots (a test artifact, never committed).</summary>
