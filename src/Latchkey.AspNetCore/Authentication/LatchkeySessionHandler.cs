@@ -45,7 +45,14 @@ public sealed class LatchkeySessionHandler : AuthenticationHandler<Authenticatio
         identity.AddClaim(SessionClaim(identity, LatchkeyDefaults.SessionIdClaim, session.PublicId));
         identity.AddClaim(SessionClaim(identity, LatchkeyDefaults.AuthMethodClaim, "session"));
         var principal = await LatchkeyEventsDispatcher.For(Context).SessionValidatedAsync(Context, session, new ClaimsPrincipal(identity));
-        return principal is null ? AuthenticateResult.NoResult() : AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
+        if (principal is null)
+        {
+            // Refused by the application: the request must not pass for a session anywhere.
+            Context.Features.Set<LatchkeySessionFeature>(null);
+            return AuthenticateResult.NoResult();
+        }
+
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
     }
 
     /// <inheritdoc />

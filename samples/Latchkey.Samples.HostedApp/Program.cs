@@ -1,0 +1,3 @@
+using Latchkey.Samples.HostedApp;
+
+await HostedApp.Build(args).RunAsync();
