@@ -36,7 +36,7 @@ internal static partial class Log
     [LoggerMessage(6101, LogLevel.Debug, "Bearer token accepted for subject {Subject}", EventName = "TokenAccepted")]
     public static partial void TokenAccepted(ILogger logger, string subject);
 
-    [LoggerMessage(6101, LogLevel.Information, "Revocation feed connected; {Count} live revocations loaded", EventName = "RevocationFeedReady")]
+    [LoggerMessage(6103, LogLevel.Information, "Revocation feed connected; {Count} live revocations loaded", EventName = "RevocationFeedReady")]
     public static partial void RevocationFeedReady(ILogger logger, int count);
 
     [LoggerMessage(6102, LogLevel.Warning, "Revocation feed dropped; reconnecting", EventName = "RevocationFeedFailed")]
