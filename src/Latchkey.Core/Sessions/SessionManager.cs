@@ -207,6 +207,8 @@ public sealed class SessionManager
     // The store lookup (a miss or a stale entry in the tier) and the touch (at most once per TouchInterval).
     private async ValueTask<Session?> ValidateSlowAsync(byte[] idHash, Session? cached, DateTimeOffset now, bool recordActivity, CancellationToken cancellationToken)
     {
+        // What a concurrent revocation removes meanwhile must not come back from this lookup (SessionCache.Set).
+        var version = _cache.Version;
         var session = cached;
         if (session is null || !session.IsLiveAt(now))
         {
@@ -225,7 +227,7 @@ public sealed class SessionManager
                 return null;
             }
 
-            _cache.Set(session, now);
+            _cache.Set(session, now, version);
         }
 
         if (recordActivity && IsTouchDue(session, now))
@@ -240,7 +242,7 @@ public sealed class SessionManager
             }
 
             session = session with { LastSeenAt = seen, IdleExpiresAt = idle };
-            _cache.Set(session, now);
+            _cache.Set(session, now, version);
         }
 
         return session;
