@@ -55,7 +55,7 @@ internal sealed class LatchkeyOptionsValidator : IValidateOptions<LatchkeyOption
                 failures.Add($"Latchkey:Clients:{i}:ClientSecret must have at least 16 characters.");
             }
 
-            if (!Tokens.Scopes.TryParse(client.Scopes, out _))
+            if (!Grants.Scopes.TryParse(client.Scopes, out _))
             {
                 failures.Add($"Latchkey:Clients:{i}:Scopes must be space-separated scope names.");
             }

@@ -1,3 +1,4 @@
+using Latchkey.RefreshTokens;
 using Latchkey.Accounts;
 using Latchkey.Revocation;
 using Latchkey.Security;

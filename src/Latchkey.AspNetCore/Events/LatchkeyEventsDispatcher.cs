@@ -1,3 +1,4 @@
+using Latchkey.RefreshTokens;
 using System.Security.Claims;
 using Latchkey.Accounts;
 using Latchkey.Revocation;

@@ -1,3 +1,6 @@
+using Latchkey.AccessTokens;
+using Latchkey.Grants;
+using Latchkey.RefreshTokens;
 using Latchkey;
 using Latchkey.Accounts;
 using Latchkey.Clients;

@@ -1,3 +1,4 @@
+using Latchkey.RefreshTokens;
 using Latchkey.Security;
 using Latchkey.Tokens;
 

@@ -207,7 +207,7 @@ public sealed class LatchkeyEventsTests(LatchkeyEventsTests.EventsHostFixture fi
             {
                 // The family's newest token, which the test noted; it must already be dead here.
                 var live = Successors.TryGetValue(context.Family.UserId, out var successor)
-                    && await context.Services.GetRequiredService<Latchkey.Tokens.RefreshTokenService>().FindLiveAsync(successor, CancellationToken.None) is not null;
+                    && await context.Services.GetRequiredService<Latchkey.RefreshTokens.RefreshTokenService>().FindLiveAsync(successor, CancellationToken.None) is not null;
                 Reused.Enqueue((context.Family.UserId, context.Family.ClientId, live));
             },
         }));

@@ -1,3 +1,4 @@
+using Latchkey.Grants;
 using System.Collections.Frozen;
 using System.Reflection;
 using Latchkey.AspNetCore.Http;
