@@ -27,7 +27,7 @@ public sealed class LatchkeyBearerEventsTests(LatchkeyFixture fixture) : IClassF
                 return Task.CompletedTask;
             }));
 
-        var verdict = await host.Probe.ProbeAsync(BearerHost.Bearer(token));
+        var verdict = await host.ProbeAsync(BearerHost.Bearer(token));
         using var response = await host.Api.GetAsync("hello", token);
 
         Assert.Equal("success", verdict.Outcome);
@@ -47,7 +47,7 @@ public sealed class LatchkeyBearerEventsTests(LatchkeyFixture fixture) : IClassF
                 return Task.CompletedTask;
             }));
 
-        var verdict = await host.Probe.ProbeAsync(BearerHost.Bearer(token));
+        var verdict = await host.ProbeAsync(BearerHost.Bearer(token));
         using var response = await host.Api.GetAsync("hello", token);
 
         Assert.Equal("failure", verdict.Outcome);
@@ -73,10 +73,10 @@ public sealed class LatchkeyBearerEventsTests(LatchkeyFixture fixture) : IClassF
 
         Assert.Equal(HttpStatusCode.OK, user.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, client.StatusCode);
-        Assert.Equal("ClientTokensRefusedHere", (await host.Probe.ProbeAsync(BearerHost.Bearer(clientToken))).Failure);
+        Assert.Equal("ClientTokensRefusedHere", (await host.ProbeAsync(BearerHost.Bearer(clientToken))).Failure);
     }
 
-    private async Task<EventsHost> StartAsync(Action<WebApplicationBuilder> configure)
+    private async Task<ResourceApiBearerHost> StartAsync(Action<WebApplicationBuilder> configure)
     {
         var probe = new BearerProbe(LatchkeyBearerDefaults.AuthenticationScheme);
         var api = await ResourceApiHost.StartAsync(fixture.Authority, fixture.Time, builder =>
@@ -84,7 +84,7 @@ public sealed class LatchkeyBearerEventsTests(LatchkeyFixture fixture) : IClassF
             builder.Services.AddSingleton<IStartupFilter>(probe);
             configure(builder);
         });
-        return new EventsHost(api, new ProbeHost(api, probe));
+        return new ResourceApiBearerHost(api, probe);
     }
 
     private sealed class UserTokensOnlyEvents : LatchkeyBearerEvents
@@ -97,32 +97,6 @@ public sealed class LatchkeyBearerEventsTests(LatchkeyFixture fixture) : IClassF
             }
 
             return Task.CompletedTask;
-        }
-    }
-
-    private sealed record EventsHost(ResourceApiHost Api, ProbeHost Probe) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await Probe.DisposeAsync();
-            await Api.DisposeAsync();
-        }
-    }
-
-    private sealed class ProbeHost(ResourceApiHost api, BearerProbe probe) : BearerHost
-    {
-        private readonly HttpClient _http = new() { BaseAddress = api.BaseAddress };
-
-        public override string ProtectedPath => "hello";
-
-        public override BearerProbe Probe => probe;
-
-        protected override HttpClient Http => _http;
-
-        public override ValueTask DisposeAsync()
-        {
-            _http.Dispose();
-            return ValueTask.CompletedTask;
         }
     }
 }
