@@ -20,13 +20,15 @@ namespace Latchkey.AspNetCore.ResourceServer;
 /// </summary>
 internal sealed class LatchkeyBearerHandler : AuthenticationHandler<LatchkeyBearerOptions>
 {
+    private const string BearerScheme = LatchkeyBearerDefaults.BearerScheme;
+
     // Fixed failures, one per reason, made once (the message is the reason, never the token).
     private static readonly AuthenticateResult[] Failures =
         Enum.GetValues<TokenValidationError>().Select(e => AuthenticateResult.Fail(e.ToString())).ToArray();
 
     private static readonly AuthenticateResult SeveralAuthorizationHeaders = AuthenticateResult.Fail("SeveralAuthorizationHeaders");
 
-    private const string BearerScheme = LatchkeyBearerDefaults.BearerScheme;
+    private static readonly AuthenticateResult RefusedByEvent = AuthenticateResult.Fail("RefusedByOnTokenValidated");
 
     private readonly LatchkeyBearerStates _states;
 
@@ -37,8 +39,6 @@ internal sealed class LatchkeyBearerHandler : AuthenticationHandler<LatchkeyBear
     {
         _states = states;
     }
-
-    private static readonly AuthenticateResult RefusedByEvent = AuthenticateResult.Fail("RefusedByOnTokenValidated");
 
     private new LatchkeyBearerEvents Events => (LatchkeyBearerEvents)base.Events!;
 

@@ -232,24 +232,7 @@ public sealed class ResourceServerBearerHandlerBehaviourTests(BearerBehaviourFix
             builder.Configuration["Latchkey:RevocationClientSecret"] = LatchkeyTokens.ReporterSecret;
             builder.Services.AddSingleton<IStartupFilter>(probe);
         });
-        return new ApiHost(api, probe);
-    }
-
-    private sealed class ApiHost(ResourceApiHost api, BearerProbe probe) : BearerHost
-    {
-        private readonly HttpClient _http = new() { BaseAddress = api.BaseAddress };
-
-        public override string ProtectedPath => "hello";
-
-        public override BearerProbe Probe => probe;
-
-        protected override HttpClient Http => _http;
-
-        public override async ValueTask DisposeAsync()
-        {
-            _http.Dispose();
-            await api.DisposeAsync();
-        }
+        return new ResourceApiBearerHost(api, probe);
     }
 }
 
