@@ -18,9 +18,3 @@ public sealed class NoteBook
         return note;
     }
 }
-
-/// <summary>A note.</summary>
-public sealed record Note(string Id, string Text);
-
-/// <summary>The body of <c>POST /api/notes</c>.</summary>
-public sealed record NewNote(string? Text);
