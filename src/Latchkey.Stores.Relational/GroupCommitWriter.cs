@@ -53,6 +53,8 @@ internal sealed class GroupCommitWriter : IDisposable
     public void Dispose()
     {
         _queue.Writer.TryComplete();
+        // Started here too: a write queued just before completion must still run, not wait forever.
+        EnsureStarted();
         _loop?.Wait(TimeSpan.FromSeconds(15));
     }
 
