@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using Latchkey.Cluster.Tests.Infrastructure;
 using Latchkey.Testing;
@@ -8,13 +9,22 @@ namespace Latchkey.Cluster.Tests;
 
 /// <summary>
 /// Revoke on node A, and measure how long B and C go on accepting what was revoked: each polls in a
-/// tight loop from the moment A has answered. The delays are printed; only correctness is asserted
+/// tight loop from the moment A has answered. The delays are printed (p50, p90, p99 and max, beside the
+/// 10 ms p99 target of docs/benchmarks.md and the machine's load average); only correctness is asserted
 /// (refused within a generous bound), never a speed.
 /// </summary>
+/// <remarks>
+/// A delay is the moment the first refused request was sent, so it includes up to one poll round trip
+/// after the revocation reached the node; a delay near zero means the node had applied the revocation
+/// before A's answer reached the test.
+/// </remarks>
 [Collection(ThreeNodeClusterCollection.Name)]
 public sealed class RevocationPropagationTests(ThreeNodeCluster cluster, ITestOutputHelper output)
 {
-    private const int Repetitions = 20;
+    // Enough samples for the cheap revocations that p99 is not simply the maximum; fewer for the two that
+    // hash passwords in every repetition.
+    private const int Repetitions = 50;
+    private const int SlowRepetitions = 20;
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(5);
     private const string NewPassword = "a different horse battery";
 
@@ -66,7 +76,7 @@ public sealed class RevocationPropagationTests(ThreeNodeCluster cluster, ITestOu
     {
         var cookies = new Measurement("log out everywhere (DELETE /api/sessions): other session's cookie");
         var tokens = new Measurement("log out everywhere (DELETE /api/sessions): access token");
-        for (var i = 0; i < Repetitions; i++)
+        for (var i = 0; i < SlowRepetitions; i++)
         {
             var (caller, other, pair) = await SignInThreeWaysAsync();
 
@@ -99,7 +109,7 @@ public sealed class RevocationPropagationTests(ThreeNodeCluster cluster, ITestOu
     {
         var cookies = new Measurement("password change: other session's cookie");
         var tokens = new Measurement("password change: access token");
-        for (var i = 0; i < Repetitions; i++)
+        for (var i = 0; i < SlowRepetitions; i++)
         {
             var (caller, other, pair) = await SignInThreeWaysAsync();
 
@@ -183,7 +193,18 @@ public sealed class RevocationPropagationTests(ThreeNodeCluster cluster, ITestOu
             }
         }
 
-        public void Print(ITestOutputHelper output) =>
-            output.WriteLine($"{name}, refused on the other nodes after: {_delays.Summary()}  (requests still accepted after the revocation answered: {_acceptedAfterAnswer})");
+        public void Print(ITestOutputHelper output)
+        {
+            var p99 = _delays.Percentile(99);
+            output.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{name}, refused on the other nodes after: {_delays.Summary()}  p90={_delays.Percentile(90).TotalMilliseconds:0.00} ms"
+                + $"  (requests still accepted after the revocation answered: {_acceptedAfterAnswer}; p99 target 10 ms: "
+                + $"{(p99 <= TimeSpan.FromMilliseconds(10) ? "met" : "not met")}; load average {LoadAverage()})"));
+        }
+
+        // The one-minute load average, which the delays' tail follows on a shared machine.
+        private static string LoadAverage() =>
+            File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
     }
 }
