@@ -10,7 +10,7 @@ public sealed class SessionUserAgentTests
     {
         var agent = "Mozilla/5.0 " + new string('x', 300);
         Assert.Equal(agent[..SessionManager.MaxUserAgentLength], SessionManager.KeptUserAgent(agent));
-        Assert.Equal(120, SessionManager.MaxUserAgentLength);
+        Assert.Equal(256, SessionManager.MaxUserAgentLength);
     }
 
     [Fact]

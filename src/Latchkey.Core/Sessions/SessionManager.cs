@@ -22,7 +22,7 @@ public sealed class SessionManager
     /// one is none. Every session store keeps exactly what this leaves, so the bound that holds a Redis
     /// session within 300 bytes is applied here, once, for every backend.
     /// </summary>
-    public const int MaxUserAgentLength = 120;
+    public const int MaxUserAgentLength = 256;
 
     private readonly ISessionStore _store;
     private readonly TimeProvider _time;
