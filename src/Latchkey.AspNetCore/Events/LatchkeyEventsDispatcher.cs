@@ -1,10 +1,9 @@
-using Latchkey.RefreshTokens;
 using System.Security.Claims;
 using Latchkey.Accounts;
+using Latchkey.RefreshTokens;
 using Latchkey.Revocation;
 using Latchkey.Security;
 using Latchkey.Sessions;
-using Latchkey.Tokens;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;

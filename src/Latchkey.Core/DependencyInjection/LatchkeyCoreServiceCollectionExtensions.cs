@@ -1,13 +1,13 @@
-using Latchkey.AccessTokens;
-using Latchkey.Grants;
-using Latchkey.RefreshTokens;
 using Latchkey;
+using Latchkey.AccessTokens;
 using Latchkey.Accounts;
 using Latchkey.Clients;
 using Latchkey.Diagnostics;
+using Latchkey.Grants;
 using Latchkey.Hosting;
 using Latchkey.Keys;
 using Latchkey.Passwords;
+using Latchkey.RefreshTokens;
 using Latchkey.Revocation;
 using Latchkey.Security;
 using Latchkey.Sessions;

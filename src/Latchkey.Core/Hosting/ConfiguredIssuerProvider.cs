@@ -1,6 +1,5 @@
 using Latchkey.AccessTokens;
 using Latchkey.Grants;
-using Latchkey.Tokens;
 using Microsoft.Extensions.Options;
 
 namespace Latchkey.Hosting;

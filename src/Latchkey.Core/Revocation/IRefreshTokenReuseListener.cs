@@ -1,6 +1,5 @@
 using Latchkey.RefreshTokens;
 using Latchkey.Security;
-using Latchkey.Tokens;
 
 namespace Latchkey.Revocation;
 
