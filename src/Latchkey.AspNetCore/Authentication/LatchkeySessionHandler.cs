@@ -11,14 +11,19 @@ using Microsoft.Extensions.Options;
 namespace Latchkey.AspNetCore.Authentication;
 
 /// <summary>Authenticates requests by the server-side session named in the session cookie.</summary>
-public sealed class LatchkeySessionHandler : AuthenticationHandler<AuthenticationSchemeOptions>
+internal sealed class LatchkeySessionHandler : AuthenticationHandler<AuthenticationSchemeOptions>
 {
     private readonly SessionManager _sessions;
+    private readonly LatchkeyEventsDispatcher _events;
 
     /// <summary>Creates the handler.</summary>
     public LatchkeySessionHandler(
-        IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, SessionManager sessions)
-        : base(options, logger, encoder) => _sessions = sessions;
+        IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, SessionManager sessions, LatchkeyEventsDispatcher events)
+        : base(options, logger, encoder)
+    {
+        _sessions = sessions;
+        _events = events;
+    }
 
     /// <inheritdoc />
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -44,7 +49,7 @@ public sealed class LatchkeySessionHandler : AuthenticationHandler<Authenticatio
         identity.AddClaim(SessionClaim(identity, LatchkeyDefaults.SubjectClaim, session.UserId));
         identity.AddClaim(SessionClaim(identity, LatchkeyDefaults.SessionIdClaim, session.PublicId));
         identity.AddClaim(SessionClaim(identity, LatchkeyDefaults.AuthMethodClaim, "session"));
-        var principal = await LatchkeyEventsDispatcher.For(Context).SessionValidatedAsync(Context, session, new ClaimsPrincipal(identity));
+        var principal = await _events.SessionValidatedAsync(Context, session, new ClaimsPrincipal(identity));
         if (principal is null)
         {
             // Refused by the application: the request must not pass for a session anywhere.
