@@ -65,6 +65,57 @@ public sealed class AccountPageTests(BrowserFixture fixture) : IClassFixture<Bro
     }
 
     [Fact]
+    public async Task SignOut_WhileTheSessionListIsStillLoading_LandsOnPlainSignIn()
+    {
+        var email = await fixture.RegisterAsync();
+        await using var tab = await fixture.NewTabAsync();
+        var page = tab.Page;
+
+        // The session list is held back until the sign-out has reached the server, so it comes back 401,
+        // and the sign-in page the sign-out goes to is held until the page has had that 401 in hand: the
+        // page must not turn the 401 into a sign-in that returns to the account page.
+        var signedOut = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var listAnswered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await page.RouteAsync("**/api/sessions", async route =>
+        {
+            await signedOut.Task;
+            var response = await route.FetchAsync();
+            Assert.Equal(401, response.Status);
+            await route.FulfillAsync(new() { Response = response });
+            listAnswered.SetResult();
+        });
+        await page.RouteAsync("**/api/session", async route =>
+        {
+            var response = await route.FetchAsync();
+            if (route.Request.Method == "DELETE")
+            {
+                signedOut.SetResult();
+            }
+
+            await route.FulfillAsync(new() { Response = response });
+        });
+        await page.RouteAsync("**/signin", async route =>
+        {
+            if (signedOut.Task.IsCompleted)
+            {
+                await listAnswered.Task;
+                // Not a speed bound: room for the page to act on the 401 before this navigation lands.
+                await Task.Delay(TimeSpan.FromMilliseconds(500));
+            }
+
+            await route.ContinueAsync();
+        });
+        await tab.SignInAsync(email);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out", Exact = true }).ClickAsync();
+        await listAnswered.Task;
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/signin");
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        Assert.Equal("/signin", new Uri(page.Url).PathAndQuery);
+        Assert.Empty(tab.CspViolations);
+    }
+
+    [Fact]
     public async Task SignIn_WrongPasswordAndUnknownEmail_SameMessage()
     {
         var email = await fixture.RegisterAsync();

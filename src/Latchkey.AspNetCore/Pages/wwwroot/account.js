@@ -1,4 +1,4 @@
-import { api, busy, clearFieldErrors, formatDate, requireSession, showAlert, showProblem } from './latchkey.js';
+import { api, busy, clearFieldErrors, formatDate, requireSession, setSigningOut, showAlert, showProblem } from './latchkey.js';
 import { describeUserAgent, isMobile } from './useragent.js';
 
 const pageError = document.getElementById('page-error');
@@ -63,6 +63,7 @@ function renderSession(session) {
 async function revokeSession(session, button) {
   button.disabled = true;
   showAlert(pageError, '');
+  if (session.current) setSigningOut(true);
   try {
     await api('DELETE', `/api/sessions/${encodeURIComponent(session.id)}`);
     if (session.current) {
@@ -72,18 +73,22 @@ async function revokeSession(session, button) {
     await loadSessions();
     listStatus.textContent = `Session revoked. ${listStatus.textContent}`;
   } catch (error) {
+    setSigningOut(false);
     button.disabled = false;
     showAlert(pageError, error.message);
   }
 }
 
 document.getElementById('signout-everywhere').addEventListener('click', async (event) => {
-  event.currentTarget.disabled = true;
+  const button = event.currentTarget;
+  button.disabled = true;
+  setSigningOut(true);
   try {
     await api('DELETE', '/api/sessions');
     location.assign('/signin');
   } catch (error) {
-    event.currentTarget.disabled = false;
+    setSigningOut(false);
+    button.disabled = false;
     showAlert(pageError, error.message);
   }
 });

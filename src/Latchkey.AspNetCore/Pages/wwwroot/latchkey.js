@@ -57,8 +57,21 @@ export async function api(method, path, body, { redirectOn401 = true } = {}) {
   throw error;
 }
 
+// Set once the page navigates away on purpose (signing out): a request that fails with 401 meanwhile
+// must not send the visitor to sign-in with a returnTo that would bring them back here.
+let leaving = false;
+
+/**
+ * Marks that this page is ending its own session (true) or gave up doing so (false), so that other
+ * requests failing with 401 meanwhile do not redirect.
+ */
+export function setSigningOut(value) {
+  leaving = value;
+}
+
 /** Sends the user to sign-in, to come back to this page afterwards. */
 export function goToSignIn() {
+  if (leaving) return;
   const here = location.pathname + location.search;
   location.assign(`/signin?returnTo=${encodeURIComponent(here)}`);
 }
@@ -158,6 +171,7 @@ export async function requireSession() {
   if (signOut) {
     signOut.addEventListener('click', async () => {
       signOut.disabled = true;
+      leaving = true;
       try {
         await api('DELETE', '/api/session', undefined, { redirectOn401: false });
       } catch {
