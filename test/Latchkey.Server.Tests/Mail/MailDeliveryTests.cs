@@ -1,5 +1,6 @@
-using System.Diagnostics;
+using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using Latchkey.Mail;
 using Latchkey.Server.Tests.Infrastructure;
@@ -120,6 +121,29 @@ public sealed class MailDeliveryTests
     }
 
     [Fact]
+    public async Task SmtpHanging_EnqueueReturnsWhileTheDeliveryAttemptIsStillWaiting()
+    {
+        // A mail server that accepts connections and never answers: each attempt waits for the SMTP timeout.
+        using var blackHole = new TcpListener(IPAddress.Loopback, 0);
+        blackHole.Start();
+        var port = ((IPEndPoint)blackHole.LocalEndpoint).Port;
+        await using var smtp = await TestSmtpServer.StartAsync();
+        await using var server = await StartAsync(
+            smtp,
+            settings: new Dictionary<string, string> { ["Latchkey:Smtp:Port"] = port.ToString(CultureInfo.InvariantCulture), ["Latchkey:Smtp:Timeout"] = "00:01:00" });
+
+        await EnqueueResetAsync(server, "https://latchkey.test/reset#hanging");
+        using var attempt = await blackHole.AcceptTcpClientAsync();
+
+        // The delivery attempt holds its connection open while a second enqueue completes, and nothing failed yet:
+        // queueing does not wait for the mail server.
+        await EnqueueResetAsync(server, "https://latchkey.test/reset#hanging-2");
+        Assert.Equal(2, await server.App.Services.GetRequiredService<IMailOutboxStore>().CountAsync(default));
+        Assert.Empty(server.Logs.Named("MailDeliveryFailed"));
+        Assert.True(attempt.Connected);
+    }
+
+    [Fact]
     public async Task PendingMessage_SurvivesARestart_AndIsSentAfter()
     {
         await using var smtp = await TestSmtpServer.StartAsync();
@@ -222,16 +246,12 @@ public sealed class MailDeliveryTests
     private static async Task EnqueueResetAsync(LatchkeyTestServer server, string link)
     {
         var outbox = server.App.Services.GetRequiredService<IMailOutbox>();
-        var clock = Stopwatch.StartNew();
         await outbox.EnqueueAsync(
             MailTemplates.PasswordReset,
             Recipient,
             new Dictionary<string, string> { ["link"] = link, ["expiresInMinutes"] = "30" },
             accountId: null,
             CancellationToken.None);
-
-        // Queueing never waits for the mail server (its connect timeout alone is 5 seconds here).
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"Queueing took {clock.Elapsed}.");
     }
 
     private static Task<LatchkeyTestServer> StartAsync(TestSmtpServer smtp, string? dataDirectory = null, IReadOnlyDictionary<string, string>? settings = null)
