@@ -207,6 +207,24 @@ public sealed class MailDeliveryTests
     }
 
     [Fact]
+    public async Task PostgreSqlWithRedis_KeepsTheOutboxInPostgreSql_AndDelivers()
+    {
+        await using var smtp = await TestSmtpServer.StartAsync();
+        await using var redis = await RedisServer.StartAsync();
+        var postgreSql = await PostgreSqlServer.GetAsync();
+        await using var server = await StartAsync(smtp, settings: new Dictionary<string, string>
+        {
+            ["ConnectionStrings:Latchkey"] = await postgreSql.CreateDatabaseAsync(),
+            ["ConnectionStrings:Redis"] = redis.ConnectionString,
+        });
+
+        Assert.IsType<Latchkey.Stores.PostgreSql.PostgreSqlMailOutboxStore>(server.App.Services.GetRequiredService<IMailOutboxStore>());
+        await EnqueueResetAsync(server, "https://latchkey.test/reset#redis");
+        var mail = Assert.Single(await smtp.WaitForAsync(1));
+        Assert.Contains("https://latchkey.test/reset#redis", mail.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task OutboxFull_AnswersServerBusyProblemWithRetryAfter()
     {
         await using var smtp = await TestSmtpServer.StartAsync();
