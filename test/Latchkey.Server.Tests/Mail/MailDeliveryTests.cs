@@ -121,6 +121,24 @@ public sealed class MailDeliveryTests
     }
 
     [Fact]
+    public async Task SmtpDownBeyondMaxAttempts_DropsTheMessageWithAWarningNamingItsIdOnly()
+    {
+        await using var smtp = await TestSmtpServer.StartAsync();
+        await smtp.StopAsync();
+        await using var server = await StartAsync(smtp, settings: new Dictionary<string, string> { ["Latchkey:Mail:MaxAttempts"] = "3" });
+
+        await EnqueueResetAsync(server, "https://latchkey.test/reset#dropped");
+
+        var dropped = await PollAsync(() => server.Logs.Named("MailDropped").SingleOrDefault());
+        Assert.Equal(LogLevel.Warning, dropped.Level);
+        Assert.Equal("3", dropped["Attempts"]);
+        Assert.Equal(2, server.Logs.Named("MailDeliveryFailed").Count);
+        Assert.DoesNotContain(Recipient, dropped.Text, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("dropped", dropped["MessageId"] ?? "dropped", StringComparison.Ordinal);
+        Assert.Equal(0, await server.App.Services.GetRequiredService<IMailOutboxStore>().CountAsync(default));
+    }
+
+    [Fact]
     public async Task SmtpHanging_EnqueueReturnsWhileTheDeliveryAttemptIsStillWaiting()
     {
         // A mail server that accepts connections and never answers: each attempt waits for the SMTP timeout.
