@@ -8,6 +8,8 @@ using Latchkey.AspNetCore.Csrf;
 using Latchkey.AspNetCore.Events;
 using Latchkey.AspNetCore.Http;
 using Latchkey.AspNetCore.Hosting;
+using Latchkey.AspNetCore.Mail;
+using Latchkey.Mail;
 using Latchkey.AspNetCore.ResourceServer;
 using Latchkey.Passwords;
 using Latchkey.Revocation;
@@ -41,6 +43,8 @@ public static class LatchkeyServiceCollectionExtensions
         services.AddOptions<ThrottlingOptions>().Bind(section.GetSection("Throttling"));
         services.AddOptions<TokenOptions>().Bind(section.GetSection("Tokens"));
         services.AddOptions<KeyOptions>().Bind(section.GetSection("Keys"));
+        services.AddOptions<MailOptions>().Bind(section.GetSection("Mail"));
+        services.AddOptions<SmtpOptions>().Bind(section.GetSection(SmtpOptions.SectionName));
         services.AddOptions<NetworkOptions>().Bind(section.GetSection(NetworkOptions.SectionName))
             .PostConfigure(o => AddListed(o.TrustedProxies, section.GetSection(NetworkOptions.SectionName), nameof(NetworkOptions.TrustedProxies)));
         return AddLatchkeyWeb(services, configure: null);
@@ -68,6 +72,7 @@ public static class LatchkeyServiceCollectionExtensions
         services.AddOptions<LatchkeyEventsOptions>();
         services.TryAddSingleton<LatchkeyEventsDispatcher>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IRefreshTokenReuseListener, LatchkeyEventsDispatcher>(sp => sp.GetRequiredService<LatchkeyEventsDispatcher>()));
+        AddMail(services);
         var builder = services.AddLatchkeyCore(configure);
 
         services.TryAddSingleton<LatchkeyErrorScope>();
@@ -81,6 +86,18 @@ public static class LatchkeyServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<LatchkeyBearerOptions>, ServerBearerOptionsSetup>());
         services.AddAuthorization();
         return builder;
+    }
+
+    // Mail leaves through SMTP when Latchkey:Smtp:Host is set, else into the data directory's pickup folder.
+    private static void AddMail(IServiceCollection services)
+    {
+        services.AddOptions<SmtpOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SmtpOptions>, SmtpOptionsValidator>());
+        services.TryAddSingleton<MimeMessageFactory>();
+        services.TryAddSingleton<IEmailSender>(sp => sp.GetRequiredService<IOptions<SmtpOptions>>().Value.IsConfigured
+            ? ActivatorUtilities.CreateInstance<SmtpEmailSender>(sp)
+            : ActivatorUtilities.CreateInstance<PickupFolderEmailSender>(sp));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, MailSenderAnnouncement>());
     }
 
     // One endpoint, two schemes: a Bearer Authorization header selects the bearer scheme, else the cookie decides.

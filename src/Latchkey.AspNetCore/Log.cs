@@ -11,8 +11,8 @@ internal static partial class Log
     [LoggerMessage(2002, LogLevel.Warning, "Store unavailable on {Method} {Path}", EventName = "StoreUnavailable")]
     public static partial void StoreUnavailable(ILogger logger, string method, string path, Exception exception);
 
-    [LoggerMessage(2003, LogLevel.Warning, "Password hashing at capacity; request refused with 503", EventName = "HashingBusy")]
-    public static partial void HashingBusy(ILogger logger);
+    [LoggerMessage(2003, LogLevel.Warning, "At capacity ({Reason}); request refused with 503", EventName = "HashingBusy")]
+    public static partial void HashingBusy(ILogger logger, string reason);
 
     // 2004 and 2005 were the maintenance events, now Latchkey.Core's 1900 and 1901.
 

@@ -1,7 +1,7 @@
 namespace Latchkey;
 
 /// <summary>
-/// Thrown when a bounded resource (password hashing) has no capacity left. The HTTP layer answers
+/// Thrown when a bounded resource (password hashing, the mail outbox) has no capacity left. The HTTP layer answers
 /// 503 with <c>Retry-After</c>; it is load, not a fault.
 /// </summary>
 public sealed class ServerBusyException : Exception
@@ -15,6 +15,10 @@ public sealed class ServerBusyException : Exception
         : this(TimeSpan.FromSeconds(1))
     {
     }
+
+    /// <summary>Creates the exception with a message and the advised wait.</summary>
+    public ServerBusyException(string message, TimeSpan retryAfter)
+        : base(message) => RetryAfter = retryAfter;
 
     /// <summary>Creates the exception with a message.</summary>
     public ServerBusyException(string message)

@@ -1,5 +1,6 @@
 using Latchkey.Accounts;
 using Latchkey.Keys;
+using Latchkey.Mail;
 using Latchkey.RefreshTokens;
 using Latchkey.Revocation;
 using Latchkey.Sessions;
@@ -32,6 +33,7 @@ public static class PostgreSqlLatchkeyBuilderExtensions
         services.Replace(ServiceDescriptor.Singleton<ISigningKeyStore, PostgreSqlSigningKeyStore>());
         services.Replace(ServiceDescriptor.Singleton<IRefreshTokenStore, PostgreSqlRefreshTokenStore>());
         services.Replace(ServiceDescriptor.Singleton<IRevocationStore, PostgreSqlRevocationStore>());
+        services.Replace(ServiceDescriptor.Singleton<IMailOutboxStore, PostgreSqlMailOutboxStore>());
         services.Replace(ServiceDescriptor.Singleton<IRevocationBroadcaster, PostgreSqlRevocationBroadcaster>());
         services.AddSingleton<IStoreHealth, PostgreSqlStoreHealth>();
         services.AddHostedService<DatabaseInitializer<PostgreSqlDatabase>>();

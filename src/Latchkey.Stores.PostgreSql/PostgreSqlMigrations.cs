@@ -82,5 +82,19 @@ internal static class PostgreSqlMigrations
 
             CREATE INDEX revocations_expiry ON revocations(expires_at);
             """),
+        new(3, "mail outbox", """
+            CREATE TABLE mail_outbox (
+                id text NOT NULL PRIMARY KEY,
+                account_id text REFERENCES accounts(id) ON DELETE CASCADE,
+                payload bytea NOT NULL,
+                created_at bigint NOT NULL,
+                attempts bigint NOT NULL,
+                next_attempt_at bigint NOT NULL,
+                lease_until bigint NOT NULL
+            );
+
+            CREATE INDEX mail_outbox_due ON mail_outbox(next_attempt_at);
+            CREATE INDEX mail_outbox_account ON mail_outbox(account_id);
+            """),
     ];
 }

@@ -19,3 +19,6 @@ public sealed class PostgreSqlRevocationStore(PostgreSqlDatabase database) : Rel
 
 /// <summary>Readiness of PostgreSQL.</summary>
 public sealed class PostgreSqlStoreHealth(PostgreSqlDatabase database) : RelationalStoreHealth(database);
+
+/// <summary>The mail outbox in PostgreSQL, shared by every node; a lease gives each message to one node at a time.</summary>
+public sealed class PostgreSqlMailOutboxStore(PostgreSqlDatabase database) : RelationalMailOutboxStore(database);

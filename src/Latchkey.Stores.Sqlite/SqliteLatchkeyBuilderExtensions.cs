@@ -2,6 +2,7 @@ using Latchkey.RefreshTokens;
 using Latchkey;
 using Latchkey.Accounts;
 using Latchkey.Keys;
+using Latchkey.Mail;
 using Latchkey.Revocation;
 using Latchkey.Sessions;
 using Latchkey.Storage;
@@ -38,6 +39,7 @@ public static class SqliteLatchkeyBuilderExtensions
         services.Replace(ServiceDescriptor.Singleton<ISigningKeyStore, SqliteSigningKeyStore>());
         services.Replace(ServiceDescriptor.Singleton<IRefreshTokenStore, SqliteRefreshTokenStore>());
         services.Replace(ServiceDescriptor.Singleton<IRevocationStore, SqliteRevocationStore>());
+        services.Replace(ServiceDescriptor.Singleton<IMailOutboxStore, SqliteMailOutboxStore>());
         services.AddSingleton<IStoreHealth, SqliteStoreHealth>();
         services.AddHostedService<DatabaseInitializer<SqliteDatabase>>();
         return builder;

@@ -83,5 +83,19 @@ internal static class SqliteMigrations
 
             CREATE INDEX revocations_expiry ON revocations(expires_at);
             """),
+        new(3, "mail outbox", """
+            CREATE TABLE mail_outbox (
+                id TEXT NOT NULL PRIMARY KEY,
+                account_id TEXT REFERENCES accounts(id) ON DELETE CASCADE,
+                payload BLOB NOT NULL,
+                created_at INTEGER NOT NULL,
+                attempts INTEGER NOT NULL,
+                next_attempt_at INTEGER NOT NULL,
+                lease_until INTEGER NOT NULL
+            ) STRICT;
+
+            CREATE INDEX mail_outbox_due ON mail_outbox(next_attempt_at);
+            CREATE INDEX mail_outbox_account ON mail_outbox(account_id);
+            """),
     ];
 }

@@ -19,3 +19,6 @@ public sealed class SqliteRevocationStore(SqliteDatabase database) : RelationalR
 
 /// <summary>Readiness of the embedded database: it opens and answers a query.</summary>
 public sealed class SqliteStoreHealth(SqliteDatabase database) : RelationalStoreHealth(database);
+
+/// <summary>The mail outbox (encrypted messages awaiting delivery) in the embedded database.</summary>
+public sealed class SqliteMailOutboxStore(SqliteDatabase database) : RelationalMailOutboxStore(database);

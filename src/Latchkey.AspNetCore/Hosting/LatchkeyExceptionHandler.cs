@@ -34,7 +34,7 @@ internal sealed class LatchkeyExceptionHandler(ILogger<LatchkeyExceptionHandler>
         switch (exception)
         {
             case ServerBusyException busy:
-                Log.HashingBusy(logger);
+                Log.HashingBusy(logger, busy.Message);
                 await LatchkeyProblems.Write(httpContext, LatchkeyErrors.ServerBusy, retryAfter: busy.RetryAfter);
                 return true;
             case StoreUnavailableException:
@@ -61,7 +61,7 @@ internal sealed class LatchkeyExceptionHandler(ILogger<LatchkeyExceptionHandler>
         switch (exception)
         {
             case ServerBusyException busy:
-                Log.HashingBusy(logger);
+                Log.HashingBusy(logger, busy.Message);
                 await OAuth.OAuthResponses.WriteErrorAsync(httpContext, OAuthErrors.TemporarilyUnavailable, "The server is busy; try again shortly.", busy.RetryAfter);
                 return true;
             case StoreUnavailableException:

@@ -6,6 +6,7 @@ using Latchkey.Diagnostics;
 using Latchkey.Grants;
 using Latchkey.Hosting;
 using Latchkey.Keys;
+using Latchkey.Mail;
 using Latchkey.Passwords;
 using Latchkey.RefreshTokens;
 using Latchkey.Revocation;
@@ -23,7 +24,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class LatchkeyCoreServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds accounts, password hashing, sessions, tokens, signing keys, revocation and throttling, with their
+    /// Adds accounts, password hashing, sessions, tokens, signing keys, revocation, throttling and the mail outbox, with their
     /// options validated at start (each failure names its configuration key), and a hosted service that loads
     /// the key ring and revocation list at start and prunes expired records. Choose a store on the returned
     /// builder, for example <c>.UseSqlite()</c>. Configure the other options with
@@ -46,6 +47,7 @@ public static class LatchkeyCoreServiceCollectionExtensions
         AddValidatedOptions<ThrottlingOptions, ThrottlingOptionsValidator>(services);
         AddValidatedOptions<TokenOptions, TokenOptionsValidator>(services);
         AddValidatedOptions<KeyOptions, KeyOptionsValidator>(services);
+        AddValidatedOptions<MailOptions, MailOptionsValidator>(services);
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IPasswordHasher, Argon2idPasswordHasher>();
@@ -79,6 +81,14 @@ public static class LatchkeyCoreServiceCollectionExtensions
         services.TryAddSingleton<TokenService>();
         services.TryAddSingleton<TokenInspector>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, LatchkeyMaintenanceService>());
+
+        // Mail: queued in the store (IMailOutboxStore, from the chosen backend), delivered off the request path
+        // by an IEmailSender that the host registers (the ASP.NET Core integration: SMTP or a pickup folder).
+        services.TryAddSingleton<MailTemplateRenderer>();
+        services.TryAddSingleton<MailProtector>();
+        services.TryAddSingleton<MailOutboxSignal>();
+        services.TryAddSingleton<IMailOutbox, MailOutbox>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MailDeliveryService>());
         return new LatchkeyBuilder(services);
     }
 

@@ -23,7 +23,10 @@ public static class MailTemplates
     /// <summary>Sent to the old address when the change is confirmed, with a link to undo it. Values: <c>email</c>, <c>newEmail</c>, <c>link</c>, <c>expiresInHours</c>.</summary>
     public const string EmailChangeNotice = "email-change-notice";
 
-    /// <summary>Confirms to the owner that the account was deleted. Values: <c>email</c>.</summary>
+    /// <summary>
+    /// Confirms to the owner that the account was deleted. Values: <c>email</c>. Queue it with no account id:
+    /// deleting an account deletes the mail queued for it.
+    /// </summary>
     public const string AccountDeleted = "account-deleted";
 
     /// <summary>Every template name, for validation of overrides.</summary>
