@@ -59,7 +59,7 @@ public sealed partial class AccountRecoveryTests
         }
 
         var notice = await MailToAsync(smtp, email, null, 3);
-        Assert.Contains(notice, m => m.Subject.Contains("password", StringComparison.OrdinalIgnoreCase) && !m.Text!.Contains("lk_at_", StringComparison.Ordinal));
+        Assert.DoesNotContain("lk_at_", notice.Text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public sealed partial class AccountRecoveryTests
     [Fact]
     public async Task PasswordReset_Expired_AnswersExpired_AndChangesNothing()
     {
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var time = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
         await using var smtp = await TestSmtpServer.StartAsync();
         await using var server = await StartAsync(smtp, time);
         var email = TestData.NewEmail();
