@@ -26,6 +26,7 @@ public static class LatchkeyEndpointRouteBuilderExtensions
         var apiMarker = LatchkeyEndpointMetadata.ForApi();
         var api = root.MapGroup("/api").WithMetadata(apiMarker);
         AccountEndpoints.Map(api);
+        AccountRecoveryEndpoints.Map(api);
         SessionEndpoints.Map(api);
         MeEndpoints.Map(api);
         SessionTokenEndpoints.Map(api);

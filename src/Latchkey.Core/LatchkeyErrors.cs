@@ -46,6 +46,14 @@ public static class LatchkeyErrors
     public const string BadRequest = "bad_request";
     /// <summary>A request header is too large.</summary>
     public const string HeadersTooLarge = "headers_too_large";
+    /// <summary>The account token is malformed, unknown, for another purpose, superseded by a newer one, or no longer matches the account.</summary>
+    public const string AccountTokenInvalid = "account_token_invalid";
+    /// <summary>The account token has expired; ask for a new link.</summary>
+    public const string AccountTokenExpired = "account_token_expired";
+    /// <summary>The account token was used before; each link works once.</summary>
+    public const string AccountTokenUsed = "account_token_used";
+    /// <summary>The password was right, but the account's email address is not verified yet.</summary>
+    public const string EmailNotVerified = "email_not_verified";
     /// <summary>An unexpected server fault; never caused by input alone.</summary>
     public const string InternalError = "internal_error";
 }

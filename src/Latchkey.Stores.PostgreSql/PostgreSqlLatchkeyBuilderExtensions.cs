@@ -1,3 +1,4 @@
+using Latchkey.Accounts.Recovery;
 using Latchkey.Accounts;
 using Latchkey.Keys;
 using Latchkey.Mail;
@@ -29,6 +30,7 @@ public static class PostgreSqlLatchkeyBuilderExtensions
         services.TryAddSingleton(sp => new PostgreSqlDatabase(
             connectionString, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PostgreSqlDatabase>>()));
         services.Replace(ServiceDescriptor.Singleton<IAccountStore, PostgreSqlAccountStore>());
+        services.Replace(ServiceDescriptor.Singleton<IAccountTokenStore, PostgreSqlAccountTokenStore>());
         services.Replace(ServiceDescriptor.Singleton<ISessionStore, PostgreSqlSessionStore>());
         services.Replace(ServiceDescriptor.Singleton<ISigningKeyStore, PostgreSqlSigningKeyStore>());
         services.Replace(ServiceDescriptor.Singleton<IRefreshTokenStore, PostgreSqlRefreshTokenStore>());

@@ -96,5 +96,21 @@ internal static class PostgreSqlMigrations
             CREATE INDEX mail_outbox_due ON mail_outbox(next_attempt_at);
             CREATE INDEX mail_outbox_account ON mail_outbox(account_id);
             """),
+        new(4, "account tokens and email verification", """
+            ALTER TABLE accounts ADD COLUMN email_verified_at bigint;
+
+            CREATE TABLE account_tokens (
+                token_hash bytea NOT NULL PRIMARY KEY,
+                account_id text NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                purpose integer NOT NULL,
+                created_at bigint NOT NULL,
+                expires_at bigint NOT NULL,
+                used_at bigint,
+                binding text
+            );
+
+            CREATE INDEX account_tokens_account ON account_tokens(account_id, purpose);
+            CREATE INDEX account_tokens_expiry ON account_tokens(expires_at);
+            """),
     ];
 }

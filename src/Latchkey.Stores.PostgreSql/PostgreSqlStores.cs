@@ -22,3 +22,6 @@ public sealed class PostgreSqlStoreHealth(PostgreSqlDatabase database) : Relatio
 
 /// <summary>The mail outbox in PostgreSQL, shared by every node; a lease gives each message to one node at a time.</summary>
 public sealed class PostgreSqlMailOutboxStore(PostgreSqlDatabase database) : RelationalMailOutboxStore(database);
+
+/// <summary>Emailed account tokens in PostgreSQL.</summary>
+public sealed class PostgreSqlAccountTokenStore(PostgreSqlDatabase database) : RelationalAccountTokenStore(database);

@@ -6,7 +6,7 @@ namespace Latchkey.Stores.Relational;
 /// <summary>Accounts in a SQL database.</summary>
 public class RelationalAccountStore : IAccountStore
 {
-    private const string Columns = "id, email, email_normalized, password_hash, created_at, password_changed_at, token_generation";
+    private const string Columns = "id, email, email_normalized, password_hash, created_at, password_changed_at, token_generation, email_verified_at";
     private readonly RelationalDatabase _database;
 
     /// <summary>Creates the store.</summary>
@@ -19,14 +19,15 @@ public class RelationalAccountStore : IAccountStore
         return _database.RunAsync(async connection =>
         {
             await using var command = connection.Command(
-                "INSERT INTO accounts (" + Columns + ") VALUES (@id, @email, @norm, @hash, @created, @changed, @generation) ON CONFLICT DO NOTHING",
+                "INSERT INTO accounts (" + Columns + ") VALUES (@id, @email, @norm, @hash, @created, @changed, @generation, @verified) ON CONFLICT DO NOTHING",
                 ("id", account.Id),
                 ("email", account.Email),
                 ("norm", account.NormalizedEmail),
                 ("hash", account.PasswordHash),
                 ("created", account.CreatedAt.ToUnixMs()),
                 ("changed", account.PasswordChangedAt.ToUnixMs()),
-                ("generation", account.TokenGeneration));
+                ("generation", account.TokenGeneration),
+                ("verified", account.EmailVerifiedAt?.ToUnixMs()));
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
         }, cancellationToken);
     }
@@ -73,5 +74,6 @@ public class RelationalAccountStore : IAccountStore
         reader.GetString(3),
         reader.GetTime(4),
         reader.GetTime(5),
-        reader.GetInt64(6));
+        reader.GetInt64(6),
+        reader.IsDBNull(7) ? null : reader.GetTime(7));
 }

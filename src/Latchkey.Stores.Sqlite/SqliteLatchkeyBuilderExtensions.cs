@@ -1,3 +1,4 @@
+using Latchkey.Accounts.Recovery;
 using Latchkey.RefreshTokens;
 using Latchkey;
 using Latchkey.Accounts;
@@ -35,6 +36,7 @@ public static class SqliteLatchkeyBuilderExtensions
 
         services.TryAddSingleton<SqliteDatabase>();
         services.Replace(ServiceDescriptor.Singleton<IAccountStore, SqliteAccountStore>());
+        services.Replace(ServiceDescriptor.Singleton<IAccountTokenStore, SqliteAccountTokenStore>());
         services.Replace(ServiceDescriptor.Singleton<ISessionStore, SqliteSessionStore>());
         services.Replace(ServiceDescriptor.Singleton<ISigningKeyStore, SqliteSigningKeyStore>());
         services.Replace(ServiceDescriptor.Singleton<IRefreshTokenStore, SqliteRefreshTokenStore>());

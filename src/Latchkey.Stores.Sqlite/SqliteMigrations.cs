@@ -97,5 +97,21 @@ internal static class SqliteMigrations
             CREATE INDEX mail_outbox_due ON mail_outbox(next_attempt_at);
             CREATE INDEX mail_outbox_account ON mail_outbox(account_id);
             """),
+        new(4, "account tokens and email verification", """
+            ALTER TABLE accounts ADD COLUMN email_verified_at INTEGER;
+
+            CREATE TABLE account_tokens (
+                token_hash BLOB NOT NULL PRIMARY KEY,
+                account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                purpose INTEGER NOT NULL,
+                created_at INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL,
+                used_at INTEGER,
+                binding TEXT
+            ) STRICT;
+
+            CREATE INDEX account_tokens_account ON account_tokens(account_id, purpose);
+            CREATE INDEX account_tokens_expiry ON account_tokens(expires_at);
+            """),
     ];
 }

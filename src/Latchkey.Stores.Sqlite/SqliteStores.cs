@@ -22,3 +22,6 @@ public sealed class SqliteStoreHealth(SqliteDatabase database) : RelationalStore
 
 /// <summary>The mail outbox (encrypted messages awaiting delivery) in the embedded database.</summary>
 public sealed class SqliteMailOutboxStore(SqliteDatabase database) : RelationalMailOutboxStore(database);
+
+/// <summary>Emailed account tokens in the embedded SQLite database.</summary>
+public sealed class SqliteAccountTokenStore(SqliteDatabase database) : RelationalAccountTokenStore(database);

@@ -53,10 +53,13 @@ public sealed class SecretWatch
             Add(kind + " signature", token[(lastDot + 1)..]);
         }
 
-        var underscore = token.IndexOf("_rt_", StringComparison.Ordinal);
-        if (underscore >= 0)
+        foreach (var marker in (string[])["_rt_", "_at_"])
         {
-            Add(kind + " without prefix", token[(underscore + 4)..]);
+            var underscore = token.IndexOf(marker, StringComparison.Ordinal);
+            if (underscore >= 0)
+            {
+                Add(kind + " without prefix", token[(underscore + 4)..]);
+            }
         }
     }
 
@@ -151,6 +154,10 @@ public sealed class SecretWatch
                 else if (property.Name is "access_token" or "refresh_token" or "device_token")
                 {
                     AddToken(property.Name.Replace('_', ' '), text);
+                }
+                else if (property.Name is "token")
+                {
+                    AddToken("account token", text);
                 }
             }
         }

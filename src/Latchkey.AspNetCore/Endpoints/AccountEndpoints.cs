@@ -1,4 +1,5 @@
 using Latchkey.Accounts;
+using Latchkey.Accounts.Recovery;
 using Latchkey.AspNetCore.Csrf;
 using Latchkey.AspNetCore.Http;
 using Microsoft.AspNetCore.Builder;
@@ -17,7 +18,7 @@ internal static class AccountEndpoints
         api.MapPost("/account/password", ChangePasswordAsync).RequireAuthorization().AddEndpointFilter<CsrfTokenFilter>();
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, AccountService accounts, IOptions<LatchkeyOptions> options)
+    private static async Task<IResult> CreateAsync(HttpContext context, AccountService accounts, AccountRecoveryService recovery, IOptions<LatchkeyOptions> options)
     {
         var (body, problem) = await JsonBody.ReadAsync(context, LatchkeyJsonContext.Default.CredentialsRequest, options.Value.MaxRequestBodyBytes);
         if (problem is not null)
@@ -26,6 +27,11 @@ internal static class AccountEndpoints
         }
 
         var result = await accounts.RegisterAsync(body!.Email, body.Password, context.Connection.RemoteIpAddress, context.RequestAborted);
+        if (result.Status == RegistrationStatus.Created)
+        {
+            await recovery.SendVerificationAsync(result.Account!, context.Connection.RemoteIpAddress, context.RequestAborted);
+        }
+
         return result.Status switch
         {
             RegistrationStatus.Created => TypedResults.Json(

@@ -54,6 +54,8 @@ internal static class SessionEndpoints
                 return LatchkeyProblems.Result(LatchkeyErrors.TooManyAttempts, retryAfter: result.RetryAfter);
             case SignInStatus.InvalidCredentials:
                 return LatchkeyProblems.Result(LatchkeyErrors.InvalidCredentials);
+            case SignInStatus.EmailNotVerified:
+                return LatchkeyProblems.Result(LatchkeyErrors.EmailNotVerified);
         }
 
         var account = result.Account!;

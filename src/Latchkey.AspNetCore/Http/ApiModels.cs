@@ -6,6 +6,18 @@ namespace Latchkey.AspNetCore.Http;
 /// <summary>Body of <c>POST /api/accounts</c> and <c>POST /api/session</c>.</summary>
 public sealed record CredentialsRequest(string? Email, string? Password);
 
+/// <summary>Body of the endpoints that redeem an emailed account token.</summary>
+public sealed record AccountTokenRequest(string? Token);
+
+/// <summary>A password-reset request.</summary>
+public sealed record PasswordResetRequest(string? Email);
+
+/// <summary>Completes a password reset.</summary>
+public sealed record PasswordResetCompletion(string? Token, string? NewPassword);
+
+/// <summary>Starts an email change.</summary>
+public sealed record EmailChangeRequest(string? NewEmail, string? CurrentPassword);
+
 /// <summary>Body of <c>POST /api/account/password</c>.</summary>
 public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
 
@@ -49,6 +61,10 @@ public sealed record ProbeResponse(
     NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(CredentialsRequest))]
 [JsonSerializable(typeof(ChangePasswordRequest))]
+[JsonSerializable(typeof(AccountTokenRequest))]
+[JsonSerializable(typeof(PasswordResetRequest))]
+[JsonSerializable(typeof(PasswordResetCompletion))]
+[JsonSerializable(typeof(EmailChangeRequest))]
 [JsonSerializable(typeof(LoginResponse))]
 [JsonSerializable(typeof(UserResponse))]
 [JsonSerializable(typeof(CurrentSessionResponse))]

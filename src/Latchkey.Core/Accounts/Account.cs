@@ -11,6 +11,7 @@ namespace Latchkey.Accounts;
 /// Raised by logging out everywhere and by a password change; access tokens carry the value they were
 /// issued under, and lower ones are refused.
 /// </param>
+/// <param name="EmailVerifiedAt">When the address was proven by an emailed link, or <see langword="null"/>.</param>
 public sealed record Account(
     string Id,
     string Email,
@@ -18,4 +19,5 @@ public sealed record Account(
     string PasswordHash,
     DateTimeOffset CreatedAt,
     DateTimeOffset PasswordChangedAt,
-    long TokenGeneration = 0);
+    long TokenGeneration = 0,
+    DateTimeOffset? EmailVerifiedAt = null);

@@ -49,6 +49,9 @@ public enum SignInStatus
 
     /// <summary>Too many recent failures; wait <see cref="SignInResult.RetryAfter"/>.</summary>
     Throttled,
+
+    /// <summary>The password is right, but the address is unverified and <c>Latchkey:Accounts:RequireVerifiedEmail</c> is on.</summary>
+    EmailNotVerified,
 }
 
 /// <summary>The outcome of checking credentials.</summary>

@@ -22,6 +22,7 @@ public sealed class AccountService
     private readonly TimeProvider _time;
     private readonly ILogger<AccountService> _logger;
     private readonly SecurityAudit _audit;
+    private readonly IOptions<Recovery.AccountOptions> _accountOptions;
     private readonly Lazy<string> _dummyHash;
 
     /// <summary>Creates the service.</summary>
@@ -35,6 +36,7 @@ public sealed class AccountService
         AccountEmailCache emails,
         TimeProvider time,
         IOptions<PasswordHashingOptions> hashing,
+        IOptions<Recovery.AccountOptions> accountOptions,
         SecurityAudit audit,
         ILogger<AccountService> logger)
     {
@@ -48,6 +50,7 @@ public sealed class AccountService
         _time = time;
         _logger = logger;
         _audit = audit;
+        _accountOptions = accountOptions;
 
         if (hashing.Value is { MemorySizeKiB: < 19456 } or { Iterations: < 2 })
         {
@@ -235,6 +238,13 @@ public sealed class AccountService
         if (result == PasswordVerificationResult.SuccessRehashNeeded)
         {
             await RehashAsync(account, password!, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Only a caller who knows the password learns that the address is unverified.
+        if (account.EmailVerifiedAt is null && _accountOptions.Value.RequireVerifiedEmail)
+        {
+            _audit.LoginUnverified(account.Id, clientIp);
+            return (new SignInResult(SignInStatus.EmailNotVerified, account, TimeSpan.Zero), AttemptOutcome.Succeeded);
         }
 
         _audit.LoginSucceeded(account.Id, clientIp);

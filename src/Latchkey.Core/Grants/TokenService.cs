@@ -73,6 +73,8 @@ public sealed class TokenService
                 return TokenResult.Fail(OAuthErrors.SlowDown, "Too many attempts; wait before trying again.", signIn.RetryAfter);
             case SignInStatus.InvalidCredentials:
                 return TokenResult.Fail(OAuthErrors.InvalidGrant, "The username or password is wrong.");
+            case SignInStatus.EmailNotVerified:
+                return TokenResult.Fail(OAuthErrors.InvalidGrant, "The email address is not verified.");
         }
 
         var account = signIn.Account!;

@@ -1,0 +1,97 @@
+using Latchkey.Accounts.Recovery;
+using Latchkey.AspNetCore.Csrf;
+using Latchkey.AspNetCore.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+
+namespace Latchkey.AspNetCore.Endpoints;
+
+/// <summary>Email verification, password reset and email change (docs/accounts.md).</summary>
+internal static class AccountRecoveryEndpoints
+{
+    public static void Map(IEndpointRouteBuilder api)
+    {
+        api.MapPost("/accounts/verify", VerifyAsync).AllowAnonymous();
+        api.MapPost("/account/verification", ResendAsync).RequireAuthorization().AddEndpointFilter<CsrfTokenFilter>();
+        api.MapPost("/password-reset", RequestResetAsync).AllowAnonymous();
+        api.MapPost("/password-reset/complete", CompleteResetAsync).AllowAnonymous();
+        api.MapPost("/account/email", RequestEmailChangeAsync).RequireAuthorization().AddEndpointFilter<CsrfTokenFilter>();
+        api.MapPost("/account/email/confirm", ConfirmEmailChangeAsync).AllowAnonymous();
+        api.MapPost("/account/email/undo", UndoEmailChangeAsync).AllowAnonymous();
+    }
+
+    private static Task<IResult> VerifyAsync(HttpContext context, AccountRecoveryService recovery, IOptions<LatchkeyOptions> options) =>
+        RedeemAsync(context, options, (token, ct) => recovery.VerifyEmailAsync(token, context.Connection.RemoteIpAddress, ct));
+
+    private static Task<IResult> ConfirmEmailChangeAsync(HttpContext context, AccountRecoveryService recovery, IOptions<LatchkeyOptions> options) =>
+        RedeemAsync(context, options, (token, ct) => recovery.ConfirmEmailChangeAsync(token, context.Connection.RemoteIpAddress, ct));
+
+    private static Task<IResult> UndoEmailChangeAsync(HttpContext context, AccountRecoveryService recovery, IOptions<LatchkeyOptions> options) =>
+        RedeemAsync(context, options, (token, ct) => recovery.UndoEmailChangeAsync(token, context.Connection.RemoteIpAddress, ct));
+
+    private static async Task<IResult> ResendAsync(HttpContext context, AccountRecoveryService recovery) =>
+        Answer(await recovery.ResendVerificationAsync(context.GetSubject()!, context.Connection.RemoteIpAddress, context.RequestAborted), StatusCodes.Status202Accepted);
+
+    // Always 202 with an empty body for a well-formed request, whether or not the address has an account.
+    private static async Task<IResult> RequestResetAsync(HttpContext context, AccountRecoveryService recovery, IOptions<LatchkeyOptions> options)
+    {
+        var (body, problem) = await JsonBody.ReadAsync(context, LatchkeyJsonContext.Default.PasswordResetRequest, options.Value.MaxRequestBodyBytes);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var wait = await recovery.RequestPasswordResetAsync(body!.Email, context.Connection.RemoteIpAddress, context.RequestAborted);
+        return wait is { } retryAfter ? LatchkeyProblems.Result(LatchkeyErrors.TooManyAttempts, retryAfter: retryAfter) : TypedResults.Accepted((string?)null);
+    }
+
+    private static async Task<IResult> CompleteResetAsync(HttpContext context, AccountRecoveryService recovery, IOptions<LatchkeyOptions> options)
+    {
+        var (body, problem) = await JsonBody.ReadAsync(context, LatchkeyJsonContext.Default.PasswordResetCompletion, options.Value.MaxRequestBodyBytes);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        return Answer(await recovery.CompletePasswordResetAsync(body!.Token, body.NewPassword, context.Connection.RemoteIpAddress, context.RequestAborted));
+    }
+
+    private static async Task<IResult> RequestEmailChangeAsync(HttpContext context, AccountRecoveryService recovery, IOptions<LatchkeyOptions> options)
+    {
+        var (body, problem) = await JsonBody.ReadAsync(context, LatchkeyJsonContext.Default.EmailChangeRequest, options.Value.MaxRequestBodyBytes);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        return Answer(
+            await recovery.RequestEmailChangeAsync(context.GetSubject()!, body!.NewEmail, body.CurrentPassword, context.Connection.RemoteIpAddress, context.RequestAborted),
+            StatusCodes.Status202Accepted);
+    }
+
+    private static async Task<IResult> RedeemAsync(
+        HttpContext context, IOptions<LatchkeyOptions> options, Func<string?, CancellationToken, Task<AccountFlowResult>> redeem)
+    {
+        var (body, problem) = await JsonBody.ReadAsync(context, LatchkeyJsonContext.Default.AccountTokenRequest, options.Value.MaxRequestBodyBytes);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        return Answer(await redeem(body!.Token, context.RequestAborted));
+    }
+
+    private static IResult Answer(AccountFlowResult result, int successStatus = StatusCodes.Status204NoContent) => result.Status switch
+    {
+        AccountFlowStatus.Done => successStatus == StatusCodes.Status204NoContent ? TypedResults.NoContent() : TypedResults.StatusCode(successStatus),
+        AccountFlowStatus.TokenExpired => LatchkeyProblems.Result(LatchkeyErrors.AccountTokenExpired),
+        AccountFlowStatus.TokenUsed => LatchkeyProblems.Result(LatchkeyErrors.AccountTokenUsed),
+        AccountFlowStatus.TokenInvalid or AccountFlowStatus.AccountNotFound => LatchkeyProblems.Result(LatchkeyErrors.AccountTokenInvalid),
+        AccountFlowStatus.WrongPassword => LatchkeyProblems.Result(LatchkeyErrors.InvalidCurrentPassword),
+        AccountFlowStatus.EmailTaken => LatchkeyProblems.Result(LatchkeyErrors.EmailTaken),
+        AccountFlowStatus.Throttled => LatchkeyProblems.Result(LatchkeyErrors.TooManyAttempts, retryAfter: result.RetryAfter),
+        _ => LatchkeyProblems.Result(LatchkeyErrors.ValidationFailed, errors: result.Errors),
+    };
+}

@@ -1,0 +1,84 @@
+using Latchkey.Accounts.Recovery;
+
+namespace Latchkey.Stores.Relational;
+
+/// <summary>Emailed account tokens (by hash) and the account changes they make, in a SQL database.</summary>
+public class RelationalAccountTokenStore : IAccountTokenStore
+{
+    private readonly RelationalDatabase _database;
+
+    /// <summary>Creates the store.</summary>
+    public RelationalAccountTokenStore(RelationalDatabase database) => _database = database;
+
+    /// <inheritdoc />
+    public Task AddAsync(AccountToken token, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        return _database.WriteAsync(async (transaction, ct) =>
+        {
+            await using (var drop = transaction.Command(
+                "DELETE FROM account_tokens WHERE account_id = @account AND purpose = @purpose AND used_at IS NULL",
+                ("account", token.AccountId), ("purpose", (int)token.Purpose)))
+            {
+                await drop.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+
+            await using var insert = transaction.Command(
+                "INSERT INTO account_tokens (token_hash, account_id, purpose, created_at, expires_at, binding) VALUES (@hash, @account, @purpose, @created, @expires, @binding)",
+                ("hash", token.Hash),
+                ("account", token.AccountId),
+                ("purpose", (int)token.Purpose),
+                ("created", token.CreatedAt.ToUnixMs()),
+                ("expires", token.ExpiresAt.ToUnixMs()),
+                ("binding", token.Binding));
+            return await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<AccountTokenRedemption> RedeemAsync(byte[] hash, AccountTokenPurpose purpose, DateTimeOffset now, CancellationToken cancellationToken) =>
+        _database.WriteAsync(async (transaction, ct) =>
+        {
+            // One conditional update: of concurrent redemptions only one finds used_at still empty.
+            await using (var spend = transaction.Command(
+                "UPDATE account_tokens SET used_at = @now WHERE token_hash = @hash AND purpose = @purpose AND used_at IS NULL AND expires_at > @now " +
+                "RETURNING account_id, created_at, expires_at, binding",
+                ("hash", hash), ("purpose", (int)purpose), ("now", now.ToUnixMs())))
+            {
+                await using var reader = await spend.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                if (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    return new AccountTokenRedemption(AccountTokenRedemptionStatus.Redeemed, new AccountToken(
+                        hash, reader.GetString(0), purpose, reader.GetTime(1), reader.GetTime(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
+                }
+            }
+
+            await using var find = transaction.Command(
+                "SELECT used_at FROM account_tokens WHERE token_hash = @hash AND purpose = @purpose", ("hash", hash), ("purpose", (int)purpose));
+            await using var found = await find.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            var status = !await found.ReadAsync(ct).ConfigureAwait(false) ? AccountTokenRedemptionStatus.Unknown
+                : found.IsDBNull(0) ? AccountTokenRedemptionStatus.Expired
+                : AccountTokenRedemptionStatus.Used;
+            return new AccountTokenRedemption(status, null);
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> MarkEmailVerifiedAsync(string accountId, DateTimeOffset verifiedAt, CancellationToken cancellationToken) =>
+        _database.WriteAsync(async (transaction, ct) =>
+        {
+            await using var command = transaction.Command(
+                "UPDATE accounts SET email_verified_at = COALESCE(email_verified_at, @at) WHERE id = @id", ("id", accountId), ("at", verifiedAt.ToUnixMs()));
+            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> TryChangeEmailAsync(string accountId, string email, string normalizedEmail, DateTimeOffset verifiedAt, CancellationToken cancellationToken) =>
+        _database.WriteAsync(async (transaction, ct) =>
+        {
+            await using var command = transaction.Command(
+                "UPDATE accounts SET email = @email, email_normalized = @norm, email_verified_at = @at WHERE id = @id " +
+                "AND NOT EXISTS (SELECT 1 FROM accounts other WHERE other.email_normalized = @norm AND other.id <> @id)",
+                ("id", accountId), ("email", email), ("norm", normalizedEmail), ("at", verifiedAt.ToUnixMs()));
+            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
+        }, cancellationToken);
+}
