@@ -82,5 +82,8 @@ internal static class PostgreSqlMigrations
 
             CREATE INDEX revocations_expiry ON revocations(expires_at);
             """),
+        new(5, "accounts: disabled_at", """
+            ALTER TABLE accounts ADD COLUMN disabled_at bigint;
+            """),
     ];
 }

@@ -83,5 +83,8 @@ internal static class SqliteMigrations
 
             CREATE INDEX revocations_expiry ON revocations(expires_at);
             """),
+        new(5, "accounts: disabled_at", """
+            ALTER TABLE accounts ADD COLUMN disabled_at INTEGER;
+            """),
     ];
 }

@@ -54,6 +54,8 @@ internal static class SessionEndpoints
                 return LatchkeyProblems.Result(LatchkeyErrors.TooManyAttempts, retryAfter: result.RetryAfter);
             case SignInStatus.InvalidCredentials:
                 return LatchkeyProblems.Result(LatchkeyErrors.InvalidCredentials);
+            case SignInStatus.Disabled:
+                return LatchkeyProblems.Result(LatchkeyErrors.AccountDisabled);
         }
 
         var account = result.Account!;

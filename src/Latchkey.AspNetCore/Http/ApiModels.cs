@@ -9,6 +9,9 @@ public sealed record CredentialsRequest(string? Email, string? Password);
 /// <summary>Body of <c>POST /api/account/password</c>.</summary>
 public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
 
+/// <summary>Body of <c>DELETE /api/account</c>: the current password, for re-authentication.</summary>
+public sealed record DeleteAccountRequest(string? CurrentPassword);
+
 /// <summary>An account as shown to its owner.</summary>
 public sealed record UserResponse(string Id, string Email);
 
@@ -49,6 +52,7 @@ public sealed record ProbeResponse(
     NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(CredentialsRequest))]
 [JsonSerializable(typeof(ChangePasswordRequest))]
+[JsonSerializable(typeof(DeleteAccountRequest))]
 [JsonSerializable(typeof(LoginResponse))]
 [JsonSerializable(typeof(UserResponse))]
 [JsonSerializable(typeof(CurrentSessionResponse))]

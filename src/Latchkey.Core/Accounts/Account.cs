@@ -11,6 +11,10 @@ namespace Latchkey.Accounts;
 /// Raised by logging out everywhere and by a password change; access tokens carry the value they were
 /// issued under, and lower ones are refused.
 /// </param>
+/// <param name="DisabledAt">
+/// When an operator disabled the account, or <see langword="null"/> while it is enabled. A disabled account
+/// cannot sign in, refresh or use a session; its data stays until it is deleted.
+/// </param>
 public sealed record Account(
     string Id,
     string Email,
@@ -18,4 +22,5 @@ public sealed record Account(
     string PasswordHash,
     DateTimeOffset CreatedAt,
     DateTimeOffset PasswordChangedAt,
-    long TokenGeneration = 0);
+    long TokenGeneration = 0,
+    DateTimeOffset? DisabledAt = null);

@@ -49,6 +49,9 @@ public enum SignInStatus
 
     /// <summary>Too many recent failures; wait <see cref="SignInResult.RetryAfter"/>.</summary>
     Throttled,
+
+    /// <summary>The password is right but the account is disabled; only then is this told, so guessers learn nothing.</summary>
+    Disabled,
 }
 
 /// <summary>The outcome of checking credentials.</summary>
