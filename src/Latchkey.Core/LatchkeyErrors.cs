@@ -18,6 +18,8 @@ public static class LatchkeyErrors
     public const string EmailTaken = "email_taken";
     /// <summary>Email or password is wrong (the two are not told apart).</summary>
     public const string InvalidCredentials = "invalid_credentials";
+    /// <summary>The password is right but the account is disabled; a wrong password answers <see cref="InvalidCredentials"/> as usual.</summary>
+    public const string AccountDisabled = "account_disabled";
     /// <summary>The current password given to a password change is wrong.</summary>
     public const string InvalidCurrentPassword = "invalid_current_password";
     /// <summary>No live session or valid credential came with the request.</summary>

@@ -7,5 +7,11 @@ if (args is ["keys", "rotate", ..])
     return await KeyCommands.RotateAsync(args[2..]);
 }
 
+// `accounts disable|enable|delete <id|email> [--json]` changes one account and exits (AccountCommands).
+if (args is ["accounts", ..])
+{
+    return await AccountCommands.RunAsync(args);
+}
+
 await LatchkeyServer.Build(args).RunAsync();
 return 0;

@@ -59,6 +59,10 @@ public sealed class PostgreSqlDatabase : RelationalDatabase
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.ForeignKeyViolation };
 
     /// <inheritdoc />
+    protected override bool IsForeignKeyViolation(DbException exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation };
+
+    /// <inheritdoc />
     protected override async Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
         await using var command = transaction.Command("SELECT pg_advisory_xact_lock(@key)", ("key", MigrationLockKey));

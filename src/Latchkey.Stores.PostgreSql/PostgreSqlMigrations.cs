@@ -112,5 +112,8 @@ internal static class PostgreSqlMigrations
             CREATE INDEX account_tokens_account ON account_tokens(account_id, purpose);
             CREATE INDEX account_tokens_expiry ON account_tokens(expires_at);
             """),
+        new(5, "accounts: disabled_at", """
+            ALTER TABLE accounts ADD COLUMN disabled_at bigint;
+            """),
     ];
 }

@@ -156,6 +156,13 @@ public sealed class RedisLoginThrottle : ILoginThrottle
         await _redis.RunAsync(db => db.ScriptEvaluateAsync(CompleteScript, KeysOf(keys), [step])).ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
+    public async ValueTask ForgetAsync(string key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        await _redis.RunAsync(db => db.KeyDeleteAsync(Key(key))).ConfigureAwait(false);
+    }
+
     // One hash tag for every throttle key: a script's keys must share a slot on a Redis Cluster.
     private static RedisKey[] KeysOf(ThrottleKeys keys) => keys.Address is null
         ? [Key(keys.Subject)]

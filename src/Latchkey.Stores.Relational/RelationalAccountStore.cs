@@ -6,7 +6,7 @@ namespace Latchkey.Stores.Relational;
 /// <summary>Accounts in a SQL database.</summary>
 public class RelationalAccountStore : IAccountStore
 {
-    private const string Columns = "id, email, email_normalized, password_hash, created_at, password_changed_at, token_generation, email_verified_at";
+    private const string Columns = "id, email, email_normalized, password_hash, created_at, password_changed_at, token_generation, email_verified_at, disabled_at";
     private readonly RelationalDatabase _database;
 
     /// <summary>Creates the store.</summary>
@@ -19,7 +19,7 @@ public class RelationalAccountStore : IAccountStore
         return _database.RunAsync(async connection =>
         {
             await using var command = connection.Command(
-                "INSERT INTO accounts (" + Columns + ") VALUES (@id, @email, @norm, @hash, @created, @changed, @generation, @verified) ON CONFLICT DO NOTHING",
+                "INSERT INTO accounts (" + Columns + ") VALUES (@id, @email, @norm, @hash, @created, @changed, @generation, @verified, @disabled) ON CONFLICT DO NOTHING",
                 ("id", account.Id),
                 ("email", account.Email),
                 ("norm", account.NormalizedEmail),
@@ -27,7 +27,8 @@ public class RelationalAccountStore : IAccountStore
                 ("created", account.CreatedAt.ToUnixMs()),
                 ("changed", account.PasswordChangedAt.ToUnixMs()),
                 ("generation", account.TokenGeneration),
-                ("verified", account.EmailVerifiedAt?.ToUnixMs()));
+                ("verified", account.EmailVerifiedAt?.ToUnixMs()),
+                ("disabled", account.DisabledAt?.ToUnixMs()));
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
         }, cancellationToken);
     }
@@ -59,6 +60,24 @@ public class RelationalAccountStore : IAccountStore
             return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long generation ? generation : (long?)null;
         }, cancellationToken);
 
+    /// <inheritdoc />
+    public Task<bool> SetDisabledAtAsync(string id, DateTimeOffset? disabledAt, CancellationToken cancellationToken) =>
+        _database.RunAsync(async connection =>
+        {
+            await using var command = connection.Command(
+                "UPDATE accounts SET disabled_at = @disabled WHERE id = @id", ("id", id), ("disabled", disabledAt?.ToUnixMs()));
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken) =>
+        _database.RunAsync(async connection =>
+        {
+            // Every table that names an account references it ON DELETE CASCADE, so one statement removes them all.
+            await using var command = connection.Command("DELETE FROM accounts WHERE id = @id", ("id", id));
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        }, cancellationToken);
+
     private Task<Account?> FindAsync(string column, string value, CancellationToken cancellationToken) =>
         _database.RunAsync(async connection =>
         {
@@ -75,5 +94,6 @@ public class RelationalAccountStore : IAccountStore
         reader.GetTime(4),
         reader.GetTime(5),
         reader.GetInt64(6),
-        reader.IsDBNull(7) ? null : reader.GetTime(7));
+        reader.IsDBNull(7) ? null : reader.GetTime(7),
+        reader.IsDBNull(8) ? null : reader.GetTime(8));
 }

@@ -47,6 +47,9 @@ public abstract class RelationalDatabase : IDisposable
     /// <summary>Whether <paramref name="exception"/> is a constraint violation (an expected outcome, not a fault).</summary>
     protected abstract bool IsConstraintViolation(DbException exception);
 
+    /// <summary>Whether <paramref name="exception"/> is a foreign-key violation: a row written for an account deleted meanwhile.</summary>
+    protected abstract bool IsForeignKeyViolation(DbException exception);
+
     /// <summary>Prepares the backend before migrations run (create a directory, switch journal mode…).</summary>
     protected virtual Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -136,6 +139,10 @@ public abstract class RelationalDatabase : IDisposable
             await InitializeAsync(cancellationToken).ConfigureAwait(false);
             await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             return await work(connection).ConfigureAwait(false);
+        }
+        catch (DbException ex) when (IsForeignKeyViolation(ex))
+        {
+            throw new Accounts.AccountGoneException("A row was written for an account that no longer exists.", ex);
         }
         catch (DbException ex) when (!IsConstraintViolation(ex))
         {

@@ -82,6 +82,10 @@ public sealed class SqliteDatabase : RelationalDatabase
         exception is SqliteException { SqliteErrorCode: SQLitePCL.raw.SQLITE_CONSTRAINT };
 
     /// <inheritdoc />
+    protected override bool IsForeignKeyViolation(DbException exception) =>
+        exception is SqliteException { SqliteExtendedErrorCode: SQLitePCL.raw.SQLITE_CONSTRAINT_FOREIGNKEY };
+
+    /// <inheritdoc />
     protected override async Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         await using var wal = connection.Command("PRAGMA journal_mode=WAL;");

@@ -113,5 +113,8 @@ internal static class SqliteMigrations
             CREATE INDEX account_tokens_account ON account_tokens(account_id, purpose);
             CREATE INDEX account_tokens_expiry ON account_tokens(expires_at);
             """),
+        new(5, "accounts: disabled_at", """
+            ALTER TABLE accounts ADD COLUMN disabled_at INTEGER;
+            """),
     ];
 }

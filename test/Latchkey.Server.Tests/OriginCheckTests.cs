@@ -75,6 +75,18 @@ public sealed class OriginCheckTests(OriginCheckTests.AllowedOriginServerFixture
     }
 
     [Fact]
+    public async Task DeleteAccount_FromForeignOriginWithValidCsrfToken_Returns403AndKeepsTheAccount()
+    {
+        using var client = _server.CreateClient();
+        await client.SignUpAndLoginAsync();
+
+        using var response = await client.SendAsync(HttpMethod.Delete, "api/account", new { currentPassword = TestData.Password }, origin: Foreign);
+
+        await AssertRefusedAsync(response);
+        Assert.Equal(HttpStatusCode.OK, await client.MeStatusAsync());
+    }
+
+    [Fact]
     public async Task Logout_FromNullOrigin_Returns403AndSessionStaysAlive()
     {
         using var client = _server.CreateClient();

@@ -74,6 +74,55 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Accounts_DisabledAt_IsSetAndCleared()
+    {
+        var account = NewAccount("d@example.com");
+        await Stores.Accounts.TryCreateAsync(account, default);
+
+        Assert.True(await Stores.Accounts.SetDisabledAtAsync(account.Id, Now.AddMinutes(1), default));
+        Assert.Equal(Now.AddMinutes(1), (await Stores.Accounts.FindByIdAsync(account.Id, default))!.DisabledAt);
+        Assert.Equal(Now.AddMinutes(1), (await Stores.Accounts.FindByNormalizedEmailAsync(account.NormalizedEmail, default))!.DisabledAt);
+        Assert.True(await Stores.Accounts.SetDisabledAtAsync(account.Id, null, default));
+        Assert.Equal(account, await Stores.Accounts.FindByIdAsync(account.Id, default));
+        Assert.False(await Stores.Accounts.SetDisabledAtAsync("missing", Now, default));
+    }
+
+    [Fact]
+    public async Task Accounts_Delete_RemovesTheAccountAndEverythingItOwns()
+    {
+        var user = await CreateUserAsync("del@example.com");
+        var bystander = await CreateUserAsync("keep@example.com");
+        var session = NewSession(user, Now);
+        var kept = NewSession(bystander, Now);
+        await Stores.Sessions.CreateAsync(session, default);
+        await Stores.Sessions.CreateAsync(kept, default);
+        var (_, token) = await NewFamilyAsync(user);
+        var (_, keptToken) = await NewFamilyAsync(bystander);
+
+        Assert.True(await Stores.Accounts.DeleteAsync(user, default));
+
+        // What the database does not own (Redis sessions) the lifecycle service deletes next, as here.
+        await Stores.Sessions.DeleteAllForUserAsync(user, null, default);
+        Assert.Null(await Stores.Accounts.FindByIdAsync(user, default));
+        Assert.Null(await Stores.Accounts.FindByNormalizedEmailAsync("DEL@EXAMPLE.COM", default));
+        Assert.Null(await Stores.Sessions.FindAsync(session.IdHash, default));
+        Assert.Empty(await Stores.Sessions.ListForUserAsync(user, Now, default));
+        Assert.Null(await Stores.RefreshTokens.FindLiveAsync(token, Now, default));
+        Assert.False(await Stores.Accounts.DeleteAsync(user, default));
+        Assert.NotNull(await Stores.Sessions.FindAsync(kept.IdHash, default));
+        Assert.NotNull(await Stores.RefreshTokens.FindLiveAsync(keptToken, Now, default));
+    }
+
+    [Fact]
+    public async Task RefreshTokens_FamilyForDeletedAccount_ThrowsAccountGone()
+    {
+        var user = await CreateUserAsync("gone@example.com");
+        await Stores.Accounts.DeleteAsync(user, default);
+
+        await Assert.ThrowsAsync<AccountGoneException>(() => NewFamilyAsync(user));
+    }
+
+    [Fact]
     public async Task Sessions_LifecycleAndQueries()
     {
         var user = await CreateUserAsync("s@example.com");

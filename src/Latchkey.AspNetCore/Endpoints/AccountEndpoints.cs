@@ -9,13 +9,14 @@ using Microsoft.Extensions.Options;
 
 namespace Latchkey.AspNetCore.Endpoints;
 
-/// <summary><c>POST /api/accounts</c> and <c>POST /api/account/password</c>.</summary>
+/// <summary><c>POST /api/accounts</c>, <c>POST /api/account/password</c> and <c>DELETE /api/account</c>.</summary>
 internal static class AccountEndpoints
 {
     public static void Map(IEndpointRouteBuilder api)
     {
         api.MapPost("/accounts", CreateAsync).AllowAnonymous();
         api.MapPost("/account/password", ChangePasswordAsync).RequireAuthorization().AddEndpointFilter<CsrfTokenFilter>();
+        api.MapDelete("/account", DeleteAsync).RequireAuthorization().AddEndpointFilter<CsrfTokenFilter>();
     }
 
     private static async Task<IResult> CreateAsync(HttpContext context, AccountService accounts, AccountRecoveryService recovery, IOptions<LatchkeyOptions> options)
@@ -60,5 +61,31 @@ internal static class AccountEndpoints
             PasswordChangeStatus.Throttled => LatchkeyProblems.Result(LatchkeyErrors.TooManyAttempts, retryAfter: result.RetryAfter),
             _ => LatchkeyProblems.Result(LatchkeyErrors.ValidationFailed, errors: result.Errors),
         };
+    }
+
+    // Re-authentication: the current password, on the same throttle as a password change.
+    private static async Task<IResult> DeleteAsync(HttpContext context, AccountLifecycleService lifecycle, IOptions<LatchkeyOptions> options)
+    {
+        var (body, problem) = await JsonBody.ReadAsync(context, LatchkeyJsonContext.Default.DeleteAccountRequest, options.Value.MaxRequestBodyBytes);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var result = await lifecycle.DeleteOwnAsync(context.GetSubject()!, body!.CurrentPassword, context.Connection.RemoteIpAddress, context.RequestAborted);
+        switch (result.Status)
+        {
+            case AccountLifecycleStatus.Done:
+                Authentication.SessionCookie.Clear(context);
+                return TypedResults.NoContent();
+            case AccountLifecycleStatus.InvalidCurrentPassword:
+                return LatchkeyProblems.Result(LatchkeyErrors.InvalidCurrentPassword);
+            case AccountLifecycleStatus.NotFound:
+                return LatchkeyProblems.Result(LatchkeyErrors.Unauthenticated);
+            case AccountLifecycleStatus.Throttled:
+                return LatchkeyProblems.Result(LatchkeyErrors.TooManyAttempts, retryAfter: result.RetryAfter);
+            default:
+                return LatchkeyProblems.Result(LatchkeyErrors.ValidationFailed, errors: result.Errors);
+        }
     }
 }

@@ -56,6 +56,8 @@ internal static class SessionEndpoints
                 return LatchkeyProblems.Result(LatchkeyErrors.InvalidCredentials);
             case SignInStatus.EmailNotVerified:
                 return LatchkeyProblems.Result(LatchkeyErrors.EmailNotVerified);
+            case SignInStatus.Disabled:
+                return LatchkeyProblems.Result(LatchkeyErrors.AccountDisabled);
         }
 
         var account = result.Account!;

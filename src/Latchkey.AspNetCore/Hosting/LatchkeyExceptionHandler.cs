@@ -41,6 +41,10 @@ internal sealed class LatchkeyExceptionHandler(ILogger<LatchkeyExceptionHandler>
                 Log.StoreUnavailable(logger, request.Method, request.Path, exception);
                 await LatchkeyProblems.Write(httpContext, LatchkeyErrors.StoreUnavailable, retryAfter: TimeSpan.FromSeconds(1));
                 return true;
+            case Accounts.AccountGoneException:
+                // A login or token exchange raced the account's deletion: answered like an unknown account.
+                await LatchkeyProblems.Write(httpContext, LatchkeyErrors.Unauthenticated);
+                return true;
             case BadHttpRequestException bad:
                 await LatchkeyProblems.Write(httpContext, LatchkeyProblems.CodeForStatus(bad.StatusCode));
                 return true;
@@ -67,6 +71,9 @@ internal sealed class LatchkeyExceptionHandler(ILogger<LatchkeyExceptionHandler>
             case StoreUnavailableException:
                 Log.StoreUnavailable(logger, request.Method, request.Path, exception);
                 await OAuth.OAuthResponses.WriteErrorAsync(httpContext, OAuthErrors.TemporarilyUnavailable, "A store is unavailable; try again shortly.", TimeSpan.FromSeconds(1));
+                return true;
+            case Accounts.AccountGoneException:
+                await OAuth.OAuthResponses.WriteErrorAsync(httpContext, OAuthErrors.InvalidGrant, "The account no longer exists.");
                 return true;
             case BadHttpRequestException:
                 await OAuth.OAuthResponses.WriteErrorAsync(httpContext, OAuthErrors.InvalidRequest, "The request is malformed.");

@@ -21,6 +21,9 @@ public sealed record EmailChangeRequest(string? NewEmail, string? CurrentPasswor
 /// <summary>Body of <c>POST /api/account/password</c>.</summary>
 public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
 
+/// <summary>Body of <c>DELETE /api/account</c>: the current password, for re-authentication.</summary>
+public sealed record DeleteAccountRequest(string? CurrentPassword);
+
 /// <summary>An account as shown to its owner.</summary>
 public sealed record UserResponse(string Id, string Email);
 
@@ -65,6 +68,7 @@ public sealed record ProbeResponse(
 [JsonSerializable(typeof(PasswordResetRequest))]
 [JsonSerializable(typeof(PasswordResetCompletion))]
 [JsonSerializable(typeof(EmailChangeRequest))]
+[JsonSerializable(typeof(DeleteAccountRequest))]
 [JsonSerializable(typeof(LoginResponse))]
 [JsonSerializable(typeof(UserResponse))]
 [JsonSerializable(typeof(CurrentSessionResponse))]

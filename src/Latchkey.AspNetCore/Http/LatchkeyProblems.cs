@@ -34,6 +34,7 @@ public static class LatchkeyProblems
         [LatchkeyErrors.OriginNotAllowed] = (403, "Requests from this origin are not allowed."),
         [LatchkeyErrors.Forbidden] = (403, "This is not allowed."),
         [LatchkeyErrors.SignInDenied] = (403, "Sign-in was denied."),
+        [LatchkeyErrors.AccountDisabled] = (403, "The account is disabled."),
         [LatchkeyErrors.NotFound] = (404, "Not found."),
         [LatchkeyErrors.MethodNotAllowed] = (405, "The method is not allowed here."),
         [LatchkeyErrors.EmailTaken] = (409, "An account with this email address exists."),

@@ -12,6 +12,10 @@ namespace Latchkey.Accounts;
 /// issued under, and lower ones are refused.
 /// </param>
 /// <param name="EmailVerifiedAt">When the address was proven by an emailed link, or <see langword="null"/>.</param>
+/// <param name="DisabledAt">
+/// When an operator disabled the account, or <see langword="null"/> while it is enabled. A disabled account
+/// cannot sign in, refresh or use a session; its data stays until it is deleted.
+/// </param>
 public sealed record Account(
     string Id,
     string Email,
@@ -20,4 +24,5 @@ public sealed record Account(
     DateTimeOffset CreatedAt,
     DateTimeOffset PasswordChangedAt,
     long TokenGeneration = 0,
-    DateTimeOffset? EmailVerifiedAt = null);
+    DateTimeOffset? EmailVerifiedAt = null,
+    DateTimeOffset? DisabledAt = null);

@@ -59,5 +59,8 @@ public sealed class AccountEmailCache
         _entries[accountId] = new Entry(email, now);
     }
 
+    /// <summary>Forgets the email of <paramref name="accountId"/>, when the account is deleted.</summary>
+    public void Remove(string accountId) => _entries.TryRemove(accountId, out _);
+
     private sealed record Entry(string Email, DateTimeOffset CachedAt);
 }

@@ -52,6 +52,8 @@ public enum SignInStatus
 
     /// <summary>The password is right, but the address is unverified and <c>Latchkey:Accounts:RequireVerifiedEmail</c> is on.</summary>
     EmailNotVerified,
+    /// <summary>The password is right but the account is disabled; only then is this told, so guessers learn nothing.</summary>
+    Disabled,
 }
 
 /// <summary>The outcome of checking credentials.</summary>

@@ -235,6 +235,13 @@ public sealed class AccountService
             return (new SignInResult(SignInStatus.InvalidCredentials, null, TimeSpan.Zero), AttemptOutcome.Failed);
         }
 
+        if (account.DisabledAt is not null)
+        {
+            // Counted as a failure: a disabled account earns no reset of its counter.
+            _audit.DisabledAccountRefused(account.Id, "login", clientIp);
+            return (new SignInResult(SignInStatus.Disabled, account, TimeSpan.Zero), AttemptOutcome.Failed);
+        }
+
         if (result == PasswordVerificationResult.SuccessRehashNeeded)
         {
             await RehashAsync(account, password!, cancellationToken).ConfigureAwait(false);

@@ -23,4 +23,15 @@ public interface IAccountStore
     /// <summary>Raises the account's token generation by one.</summary>
     /// <returns>The new generation, or <see langword="null"/> when the account does not exist.</returns>
     Task<long?> RaiseTokenGenerationAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Sets or clears (<paramref name="disabledAt"/> <see langword="null"/>) the time the account was disabled.</summary>
+    /// <returns><see langword="false"/> when the account does not exist.</returns>
+    Task<bool> SetDisabledAtAsync(string id, DateTimeOffset? disabledAt, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes the account and, in the same step, every row that belongs to it (sessions, refresh-token
+    /// families and their tokens, and whatever else references the account).
+    /// </summary>
+    /// <returns><see langword="false"/> when the account did not exist.</returns>
+    Task<bool> DeleteAsync(string id, CancellationToken cancellationToken);
 }

@@ -62,6 +62,7 @@ public static class LatchkeyCoreServiceCollectionExtensions
         services.TryAddSingleton<AccountService>();
         services.TryAddSingleton<UserSignOutService>();
         services.TryAddSingleton<Latchkey.Accounts.Recovery.AccountRecoveryService>();
+        services.TryAddSingleton<AccountLifecycleService>();
 
         // Tokens: keys, issuance, validation, refresh rotation, revocation, clients.
         services.TryAddSingleton(sp => MasterSecret.Load(sp.GetRequiredService<IOptions<LatchkeyOptions>>(), sp.GetRequiredService<IOptions<KeyOptions>>()));

@@ -14,18 +14,22 @@ namespace Latchkey.Grants;
 /// </summary>
 public sealed class TokenService
 {
+    private const string AccountDisabledDescription = "The account is disabled.";
+
     private readonly AccountService _accounts;
     private readonly RefreshTokenService _refreshTokens;
     private readonly ClientRegistry _clients;
     private readonly AccessTokenIssuer _issuer;
     private readonly IIssuerProvider _issuerProvider;
     private readonly IOptions<TokenOptions> _options;
+    private readonly Diagnostics.SecurityAudit _audit;
 
     /// <summary>Creates the service.</summary>
     public TokenService(
         AccountService accounts, RefreshTokenService refreshTokens, ClientRegistry clients, AccessTokenIssuer issuer,
-        IIssuerProvider issuerProvider, IOptions<TokenOptions> options)
+        IIssuerProvider issuerProvider, IOptions<TokenOptions> options, Diagnostics.SecurityAudit audit)
     {
+        _audit = audit;
         _accounts = accounts;
         _refreshTokens = refreshTokens;
         _clients = clients;
@@ -75,6 +79,8 @@ public sealed class TokenService
                 return TokenResult.Fail(OAuthErrors.InvalidGrant, "The username or password is wrong.");
             case SignInStatus.EmailNotVerified:
                 return TokenResult.Fail(OAuthErrors.InvalidGrant, "The email address is not verified.");
+            case SignInStatus.Disabled:
+                return TokenResult.Fail(OAuthErrors.InvalidGrant, AccountDisabledDescription);
         }
 
         var account = signIn.Account!;
@@ -123,6 +129,12 @@ public sealed class TokenService
             return TokenResult.Fail(OAuthErrors.InvalidGrant, "The account no longer exists.");
         }
 
+        if (account.DisabledAt is not null)
+        {
+            _audit.DisabledAccountRefused(account.Id, "refresh", origin.ClientIp);
+            return TokenResult.Fail(OAuthErrors.InvalidGrant, AccountDisabledDescription);
+        }
+
         var access = Issue(new AccessTokenClaims(
             account.Id, pair.Family.ClientId, pair.Family.Scope, RefreshTokenService.SessionIdOf(pair.Family.FamilyId), account.TokenGeneration));
         return new TokenResult(access, pair.Token, pair.Family.Scope, null, null);
@@ -153,7 +165,12 @@ public sealed class TokenService
     {
         ArgumentNullException.ThrowIfNull(session);
         var account = await _accounts.FindByIdAsync(session.UserId, cancellationToken).ConfigureAwait(false);
-        return account is null
+        if (account?.DisabledAt is not null)
+        {
+            _audit.DisabledAccountRefused(account.Id, "session-token", null);
+        }
+
+        return account is null || account.DisabledAt is not null
             ? null
             : Issue(new AccessTokenClaims(account.Id, _options.Value.DefaultClientId, string.Empty, session.PublicId, account.TokenGeneration));
     }

@@ -27,4 +27,10 @@ public interface ILoginThrottle
     /// ends once they are all taken. Used for the sign-up rate of an address, apart from every failure counter.
     /// </summary>
     ValueTask<ThrottleDecision> TryAcquireAsync(string key, int limit, TimeSpan window, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Drops the counter of <paramref name="key"/> (a subject key such as <see cref="ThrottleKeys.Subject"/>),
+    /// in flight or not; used when the account it counts for is deleted, so that nothing keyed by its email stays.
+    /// </summary>
+    ValueTask ForgetAsync(string key, CancellationToken cancellationToken);
 }

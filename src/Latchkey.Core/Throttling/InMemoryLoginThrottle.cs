@@ -107,6 +107,18 @@ public sealed class InMemoryLoginThrottle : ILoginThrottle
     }
 
     /// <inheritdoc />
+    public ValueTask ForgetAsync(string key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        lock (_stripes[StripeOf(key)])
+        {
+            _counters.TryRemove(key, out _);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
     public ValueTask CompleteAttemptAsync(ThrottleKeys keys, AttemptOutcome outcome, CancellationToken cancellationToken)
     {
         switch (outcome)

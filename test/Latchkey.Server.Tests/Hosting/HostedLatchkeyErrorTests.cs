@@ -45,6 +45,10 @@ public sealed class HostedLatchkeyErrorTests
 
         public Task<long?> RaiseTokenGenerationAsync(string id, CancellationToken cancellationToken) => throw Down();
 
+        public Task<bool> SetDisabledAtAsync(string id, DateTimeOffset? disabledAt, CancellationToken cancellationToken) => throw Down();
+
+        public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken) => throw Down();
+
         private static StoreUnavailableException Down() => new("The account store is down.");
     }
 }

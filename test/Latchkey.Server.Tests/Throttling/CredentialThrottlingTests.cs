@@ -163,6 +163,28 @@ public sealed class CredentialThrottlingTests(CredentialThrottlingTests.Fixture 
     }
 
     [Fact]
+    public async Task AccountDeletion_WithRepeatedWrongCurrentPasswords_Gets429AndDeletesNothing()
+    {
+        using var client = _server.CreateClient();
+        await client.SignUpAndLoginAsync();
+        for (var i = 0; i < FreeFailures + 1; i++)
+        {
+            using var failed = await DeleteAccountAsync(client, WrongPassword);
+            await ProblemAssert.IsAsync(failed, HttpStatusCode.BadRequest, "invalid_current_password");
+        }
+
+        using (var throttled = await DeleteAccountAsync(client, TestData.Password))
+        {
+            await ProblemAssert.IsAsync(throttled, HttpStatusCode.TooManyRequests, "too_many_attempts");
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await client.MeStatusAsync());
+        _time.Advance(TimeSpan.FromSeconds(1));
+        using var deleted = await DeleteAccountAsync(client, TestData.Password);
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+    }
+
+    [Fact]
     public async Task SignUp_ForATakenEmailRepeatedly_Answers409AndNeverHoldsTheOwnersLoginBack()
     {
         // Sign-up is limited per address by rate (DeviceCookieTests), not by the account's failure counter:
@@ -182,6 +204,9 @@ public sealed class CredentialThrottlingTests(CredentialThrottlingTests.Fixture 
 
     private static Task<HttpResponseMessage> ChangePasswordAsync(LatchkeyTestClient client, string currentPassword) =>
         client.PostJsonAsync("api/account/password", new { currentPassword, newPassword = "a brand new passphrase" });
+
+    private static Task<HttpResponseMessage> DeleteAccountAsync(LatchkeyTestClient client, string currentPassword) =>
+        client.SendAsync(HttpMethod.Delete, "api/account", new { currentPassword });
 
     /// <summary>A shared server on a fake clock with a service client; only the per-address allowance is raised.</summary>
     public sealed class Fixture : FakeClockServerFixture

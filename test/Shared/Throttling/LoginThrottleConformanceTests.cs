@@ -124,6 +124,26 @@ public abstract class LoginThrottleConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Forget_DropsTheAccountCounterButNotTheAddressCounter()
+    {
+        var keys = ThrottleKeys.For("A@EXAMPLE.COM", null);
+        var other = ThrottleKeys.For("B@EXAMPLE.COM", null);
+        for (var i = 0; i < 4; i++)
+        {
+            await FailAsync(keys);
+            await FailAsync(other);
+        }
+
+        Assert.False((await Throttle.TryBeginAttemptAsync(keys, default)).IsAdmitted);
+
+        await Throttle.ForgetAsync(keys.Subject, default);
+        await Throttle.ForgetAsync("a:NOBODY@EXAMPLE.COM", default);
+
+        Assert.True((await Throttle.TryBeginAttemptAsync(keys, default)).IsAdmitted);
+        Assert.False((await Throttle.TryBeginAttemptAsync(other, default)).IsAdmitted);
+    }
+
+    [Fact]
     public async Task Successes_FromOneAddress_DoNotAddUpAgainstIt()
     {
         for (var i = 0; i < 50; i++)

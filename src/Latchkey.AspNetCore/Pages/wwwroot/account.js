@@ -116,6 +116,33 @@ passwordForm.addEventListener('submit', async (event) => {
   }
 });
 
+// Re-authentication and an explicit confirmation; on success the session is gone, so land on sign-in.
+const deleteForm = document.getElementById('delete-form');
+const deleteError = document.getElementById('delete-form-error');
+deleteForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  showAlert(deleteError, '');
+  clearFieldErrors(deleteForm);
+  if (!deleteForm.deleteConfirm.checked) {
+    showProblem(deleteForm, deleteError, { problem: { title: 'Confirm the deletion.', errors: { deleteConfirm: ['Tick the box to confirm.'] } } });
+    return;
+  }
+  try {
+    await busy(deleteForm, () => api('DELETE', '/api/account', { currentPassword: deleteForm.deletePassword.value }, { redirectOn401: false }));
+    location.assign('/signin');
+  } catch (error) {
+    if (error.problem) {
+      const messages = {
+        invalid_current_password: 'The current password is wrong.',
+        validation_failed: 'Enter your current password.',
+      };
+      const message = messages[error.problem.code];
+      if (message) error.problem.errors = { deletePassword: [message] };
+    }
+    showProblem(deleteForm, deleteError, error);
+  }
+});
+
 try {
   const current = await requireSession();
   document.getElementById('user-email').textContent = current.user.email;
