@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Latchkey.Accounts.Recovery;
 
 namespace Latchkey.Stores.Relational;
@@ -73,24 +72,13 @@ public class RelationalAccountTokenStore : IAccountTokenStore
         }, cancellationToken);
 
     /// <inheritdoc />
-    public async Task<bool> TryChangeEmailAsync(string accountId, string email, string normalizedEmail, DateTimeOffset verifiedAt, CancellationToken cancellationToken)
-    {
-        try
+    public Task<bool> TryChangeEmailAsync(string accountId, string email, string normalizedEmail, DateTimeOffset verifiedAt, CancellationToken cancellationToken) =>
+        _database.WriteAsync(async (transaction, ct) =>
         {
-            return await _database.WriteAsync(async (transaction, ct) =>
-            {
-                await using var command = transaction.Command(
-                    "UPDATE accounts SET email = @email, email_normalized = @norm, email_verified_at = @at WHERE id = @id " +
-                    "AND NOT EXISTS (SELECT 1 FROM accounts other WHERE other.email_normalized = @norm AND other.id <> @id)",
-                    ("id", accountId), ("email", email), ("norm", normalizedEmail), ("at", verifiedAt.ToUnixMs()));
-                return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
-            }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (DbException ex) when (_database.IsUniqueConflict(ex))
-        {
-            // A sign-up (or another change) took the address between the check and the write: under READ
-            // COMMITTED both see it free, and the unique index settles it. Same answer as the check's.
-            return false;
-        }
-    }
+            await using var command = transaction.Command(
+                "UPDATE accounts SET email = @email, email_normalized = @norm, email_verified_at = @at WHERE id = @id " +
+                "AND NOT EXISTS (SELECT 1 FROM accounts other WHERE other.email_normalized = @norm AND other.id <> @id)",
+                ("id", accountId), ("email", email), ("norm", normalizedEmail), ("at", verifiedAt.ToUnixMs()));
+            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
+        }, cancellationToken);
 }

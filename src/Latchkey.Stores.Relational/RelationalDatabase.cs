@@ -50,9 +50,6 @@ public abstract class RelationalDatabase : IDisposable
     /// <summary>Whether <paramref name="exception"/> is a foreign-key violation: a row written for an account deleted meanwhile.</summary>
     protected abstract bool IsForeignKeyViolation(DbException exception);
 
-    /// <summary>Whether <paramref name="exception"/> is a unique-key conflict: another writer took the value first.</summary>
-    public bool IsUniqueConflict(DbException exception) => IsConstraintViolation(exception) && !IsForeignKeyViolation(exception);
-
     /// <summary>Prepares the backend before migrations run (create a directory, switch journal mode…).</summary>
     protected virtual Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
 
