@@ -45,6 +45,11 @@ public sealed class ConfigurationValidationTests
         { "Latchkey:Throttling:DeviceTokenLifetime", "401.00:00:00" },
         { "Latchkey:Throttling:SignUpsPerAddress", "0" },
         { "Latchkey:Throttling:SignUpWindow", "00:00:00" },
+        { "Latchkey:Accounts:VerifyEmailLifetime", "00:00:00" },
+        { "Latchkey:Accounts:PasswordResetLifetime", "-00:30:00" },
+        { "Latchkey:Accounts:PasswordResetLifetime", "2.00:00:00" },
+        { "Latchkey:Accounts:EmailChangeLifetime", "8.00:00:00" },
+        { "Latchkey:Accounts:EmailChangeUndoLifetime", "00:30:00" },
     };
 
     [Theory]
@@ -84,6 +89,8 @@ public sealed class ConfigurationValidationTests
         options.Settings["Latchkey:Issuer"] = "https://auth.example.com";
         options.Settings["Latchkey:AllowedOrigins:0"] = "https://app.example.com:8443";
         options.Settings["Latchkey:AllowedOrigins:1"] = "http://localhost:3000";
+        options.Settings["Latchkey:Accounts:PasswordResetLifetime"] = "1.00:00:00";
+        options.Settings["Latchkey:Accounts:EmailChangeUndoLifetime"] = "01:00:00";
 
         await using var server = await LatchkeyTestServer.StartAsync(options);
         using var client = server.CreateClient();

@@ -5,9 +5,9 @@ using Microsoft.Extensions.Options;
 namespace Latchkey.Accounts;
 
 /// <summary>
-/// Account emails by account id, in memory, so that <c>GET /api/me</c> costs no store round trip. An
-/// account's email never changes, so the only staleness is an account deleted in the store behind the
-/// server's back, and <see cref="SessionOptions.CacheMaxAge"/> bounds it as it bounds cached sessions.
+/// Account emails by account id, in memory, so that <c>GET /api/me</c> costs no store round trip. The node
+/// that changes an email (a confirmed or undone email change) or deletes an account updates its entry; on the
+/// other nodes <see cref="SessionOptions.CacheMaxAge"/> bounds the staleness, as it bounds cached sessions.
 /// Only emails are kept: nothing that a credential check or a token decision reads.
 /// </summary>
 public sealed class AccountEmailCache

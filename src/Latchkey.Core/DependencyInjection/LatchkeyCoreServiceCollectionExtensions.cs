@@ -48,6 +48,7 @@ public static class LatchkeyCoreServiceCollectionExtensions
         AddValidatedOptions<TokenOptions, TokenOptionsValidator>(services);
         AddValidatedOptions<KeyOptions, KeyOptionsValidator>(services);
         AddValidatedOptions<MailOptions, MailOptionsValidator>(services);
+        AddValidatedOptions<Latchkey.Accounts.Recovery.AccountOptions, Latchkey.Accounts.Recovery.AccountOptionsValidator>(services);
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IPasswordHasher, Argon2idPasswordHasher>();
@@ -62,6 +63,9 @@ public static class LatchkeyCoreServiceCollectionExtensions
         services.TryAddSingleton<AccountService>();
         services.TryAddSingleton<UserSignOutService>();
         services.TryAddSingleton<Latchkey.Accounts.Recovery.AccountRecoveryService>();
+        services.TryAddSingleton<Latchkey.Accounts.Recovery.RecoveryBackgroundWork>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, Latchkey.Accounts.Recovery.RecoveryBackgroundWork>(
+            sp => sp.GetRequiredService<Latchkey.Accounts.Recovery.RecoveryBackgroundWork>()));
         services.TryAddSingleton<AccountLifecycleService>();
 
         // Tokens: keys, issuance, validation, refresh rotation, revocation, clients.

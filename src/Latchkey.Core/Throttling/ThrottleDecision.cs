@@ -33,6 +33,9 @@ public enum ThrottleKeyKind
 
     /// <summary>The sign-up rate of a client address.</summary>
     SignUp,
+
+    /// <summary>The rate of emailed links (password reset, verification) to one account.</summary>
+    LinkMail,
 }
 
 /// <summary>How an admitted attempt ended.</summary>

@@ -12,6 +12,7 @@ public readonly record struct ThrottleKeys(string Subject, string? Address)
     private const string ClientPrefix = "c:";
     private const string DevicePrefix = "d:";
     private const string SignUpPrefix = "su:";
+    private const string LinkMailPrefix = "lm:";
 
     /// <summary>Keys for an account attempt (login, password grant, password change, sign-up).</summary>
     public static ThrottleKeys For(string normalizedEmail, IPAddress? address) => new(AccountPrefix + normalizedEmail, AddressKey(address));
@@ -28,6 +29,9 @@ public readonly record struct ThrottleKeys(string Subject, string? Address)
     /// <summary>The sign-up rate key of an address, or <see langword="null"/> without one.</summary>
     public static string? SignUpKey(IPAddress? address) => AddressKey(address) is { } key ? SignUpPrefix + key : null;
 
+    /// <summary>The key that counts emailed links (reset, verification) sent to one account, by id: never by address, so deletion leaves no email behind.</summary>
+    public static string LinkMailKey(string accountId) => LinkMailPrefix + accountId;
+
     /// <summary>What a key of these counts.</summary>
     public static ThrottleKeyKind KindOf(string key)
     {
@@ -36,6 +40,7 @@ public readonly record struct ThrottleKeys(string Subject, string? Address)
             : key.StartsWith(ClientPrefix, StringComparison.Ordinal) ? ThrottleKeyKind.Client
             : key.StartsWith(DevicePrefix, StringComparison.Ordinal) ? ThrottleKeyKind.Device
             : key.StartsWith(SignUpPrefix, StringComparison.Ordinal) ? ThrottleKeyKind.SignUp
+            : key.StartsWith(LinkMailPrefix, StringComparison.Ordinal) ? ThrottleKeyKind.LinkMail
             : ThrottleKeyKind.Address;
     }
 

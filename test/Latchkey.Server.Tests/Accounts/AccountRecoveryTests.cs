@@ -266,6 +266,36 @@ public sealed partial class AccountRecoveryTests
     }
 
     [Fact]
+    public async Task PasswordReset_BeyondTheAccountsMailRate_Answers202ButSendsNothingMore()
+    {
+        await using var smtp = await TestSmtpServer.StartAsync();
+        await using var server = await StartAsync(smtp, settings: new() { ["Latchkey:Accounts:LinkMailsPerAccount"] = "2" });
+        var email = TestData.NewEmail();
+        using var client = server.CreateClient();
+        await client.SignUpAndLoginAsync(email); // the verification mail takes no permit: it comes with the sign-up
+        await smtp.WaitForAsync(1);
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var request = await client.PostJsonAsync("api/password-reset", new { email }, csrf: false);
+            Assert.Equal(HttpStatusCode.Accepted, request.StatusCode);
+        }
+
+        // Two resets arrive; the third request is refused by the account's mail counter, off the request path.
+        await smtp.WaitForAsync(3);
+        await EventuallyAsync(() => Task.FromResult(server.Logs.Named("ThrottledAttempt").Any(e => e["KeyKind"] == "LinkMail")));
+        Assert.Single(server.Logs.Named("ThrottledAttempt"), e => e["KeyKind"] == "LinkMail");
+        await EventuallyAsync(async () => await PendingMailAsync(server) == 0);
+        Assert.Equal(3, smtp.Messages.Count);
+        Assert.Equal(2, smtp.Messages.Count(m => (m.Text ?? string.Empty).Contains("/reset-password#token=", StringComparison.Ordinal)));
+
+        // The signed-in resend of the verification mail shares the counter, and says so.
+        using var resend = await client.PostJsonAsync("api/account/verification", new { });
+        await AssertProblemAsync(resend, HttpStatusCode.TooManyRequests, "too_many_attempts");
+        Assert.NotNull(resend.Headers.RetryAfter);
+    }
+
+    [Fact]
     public async Task Store_HoldsTheTokensHash_NotTheToken()
     {
         await using var smtp = await TestSmtpServer.StartAsync();
@@ -297,6 +327,26 @@ public sealed partial class AccountRecoveryTests
         var messages = await smtp.WaitForAsync(count, TimeSpan.FromSeconds(30));
         return messages.Last(m => m.To.Contains(recipient, StringComparer.OrdinalIgnoreCase)
             && (page is null || (m.Text ?? string.Empty).Contains("/" + page + "#token=", StringComparison.Ordinal)));
+    }
+
+    private static async Task<long> PendingMailAsync(LatchkeyTestServer server)
+    {
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(server.DataDirectory, "latchkey.db")};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM mail_outbox";
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    // Waits for a condition that background work makes true; the bound only keeps a broken run from hanging.
+    private static async Task EventuallyAsync(Func<Task<bool>> condition)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "The condition did not hold within 30 s.");
+            await Task.Delay(50);
+        }
     }
 
     private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)

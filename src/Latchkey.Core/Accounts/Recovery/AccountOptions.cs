@@ -25,4 +25,16 @@ public sealed class AccountOptions
     /// <summary>How long the old address can undo an email change.</summary>
     /// <value>The default value is 72 hours.</value>
     public TimeSpan EmailChangeUndoLifetime { get; set; } = TimeSpan.FromHours(72);
+
+    /// <summary>
+    /// Password-reset and verification mails sent to one account in each <see cref="LinkMailWindow"/>. Beyond it a
+    /// reset request still answers 202 (the answer must not tell whether the address has an account) but sends
+    /// nothing, and a resend of the verification mail answers 429; so nobody can flood a mailbox through Latchkey.
+    /// </summary>
+    /// <value>The default value is 5.</value>
+    public int LinkMailsPerAccount { get; set; } = 5;
+
+    /// <summary>The fixed window over which <see cref="LinkMailsPerAccount"/> counts, from the first mail in it.</summary>
+    /// <value>The default value is 1 hour.</value>
+    public TimeSpan LinkMailWindow { get; set; } = TimeSpan.FromHours(1);
 }

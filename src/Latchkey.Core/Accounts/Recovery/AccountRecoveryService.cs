@@ -23,6 +23,8 @@ public sealed partial class AccountRecoveryService
     private readonly IPasswordHasher _hasher;
     private readonly PasswordHashingGate _gate;
     private readonly CredentialThrottle _throttle;
+    private readonly ILoginThrottle _counters;
+    private readonly RecoveryBackgroundWork _background;
     private readonly UserSignOutService _signOut;
     private readonly AccountEmailCache _emails;
     private readonly IIssuerProvider _issuer;
@@ -39,6 +41,8 @@ public sealed partial class AccountRecoveryService
         IPasswordHasher hasher,
         PasswordHashingGate gate,
         CredentialThrottle throttle,
+        ILoginThrottle counters,
+        RecoveryBackgroundWork background,
         UserSignOutService signOut,
         AccountEmailCache emails,
         IIssuerProvider issuer,
@@ -53,6 +57,8 @@ public sealed partial class AccountRecoveryService
         _hasher = hasher;
         _gate = gate;
         _throttle = throttle;
+        _counters = counters;
+        _background = background;
         _signOut = signOut;
         _emails = emails;
         _issuer = issuer;
@@ -98,6 +104,11 @@ public sealed partial class AccountRecoveryService
         }
 
         var permit = await _throttle.TryAcquireSignUpAsync(clientAddress, cancellationToken).ConfigureAwait(false);
+        if (permit.IsAdmitted)
+        {
+            permit = await TryAcquireLinkMailAsync(account.Id, clientAddress, cancellationToken).ConfigureAwait(false);
+        }
+
         if (!permit.IsAdmitted)
         {
             return new AccountFlowResult(AccountFlowStatus.Throttled, RetryAfter: permit.RetryAfter);
@@ -137,7 +148,7 @@ public sealed partial class AccountRecoveryService
 
         if (EmailAddress.Validate(trimmed, out var valid) is null)
         {
-            _ = Task.Run(() => SendResetAsync(EmailAddress.Normalize(valid), clientAddress), CancellationToken.None);
+            _background.Run(() => SendResetAsync(EmailAddress.Normalize(valid), clientAddress));
         }
 
         return null;
@@ -304,7 +315,8 @@ public sealed partial class AccountRecoveryService
         try
         {
             var account = await _accounts.FindByNormalizedEmailAsync(normalized, CancellationToken.None).ConfigureAwait(false);
-            if (account is null)
+            // Past the account's mail rate the request is dropped here, after the caller got its 202.
+            if (account is null || !(await TryAcquireLinkMailAsync(account.Id, clientAddress, CancellationToken.None).ConfigureAwait(false)).IsAdmitted)
             {
                 return;
             }
@@ -327,6 +339,19 @@ public sealed partial class AccountRecoveryService
         {
             LogResetMailFailed(_logger, exception);
         }
+    }
+
+    private async Task<ThrottleDecision> TryAcquireLinkMailAsync(string accountId, IPAddress? clientAddress, CancellationToken cancellationToken)
+    {
+        var options = _options.Value;
+        var decision = await _counters.TryAcquireAsync(ThrottleKeys.LinkMailKey(accountId), options.LinkMailsPerAccount, options.LinkMailWindow, cancellationToken)
+            .ConfigureAwait(false);
+        if (!decision.IsAdmitted)
+        {
+            _audit.ThrottledAttempt(decision.RefusedBy, new RequestOrigin(clientAddress, null).ClientIp, (int)Math.Ceiling(decision.RetryAfter.TotalSeconds));
+        }
+
+        return decision;
     }
 
     private async Task<string> IssueAsync(
