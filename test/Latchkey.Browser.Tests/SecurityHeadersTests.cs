@@ -13,7 +13,7 @@ public sealed class SecurityHeadersTests(BrowserFixture fixture) : IClassFixture
     {
         var email = await fixture.RegisterAsync();
         await using var tab = await fixture.NewTabAsync();
-        foreach (var path in (string[])["/signin", "/signup"])
+        foreach (var path in (string[])["/signin", "/signup", "/forgot-password", "/reset-password", "/verify-email", "/confirm-email", "/undo-email-change"])
         {
             await AssertPageAsync(tab, path, path.TrimStart('/'));
         }

@@ -72,7 +72,7 @@ internal static class SessionEndpoints
         SessionCookie.Write(context, created.RawId, created.Session.AbsoluteExpiresAt);
         DeviceCookie.Write(context, result.Device!);
         return TypedResults.Json(
-            new LoginResponse(new UserResponse(account.Id, account.Email), created.CsrfToken, created.Session.ExpiresAt),
+            new LoginResponse(UserResponse.For(account), created.CsrfToken, created.Session.ExpiresAt),
             LatchkeyJsonContext.Default.LoginResponse);
     }
 
@@ -92,7 +92,7 @@ internal static class SessionEndpoints
 
         return TypedResults.Json(
             new CurrentSessionResponse(
-                new UserResponse(account.Id, account.Email),
+                UserResponse.For(account),
                 new SessionDetails(session.PublicId, session.CreatedAt, session.LastSeenAt, session.IdleExpiresAt, session.AbsoluteExpiresAt),
                 feature.CsrfToken),
             LatchkeyJsonContext.Default.CurrentSessionResponse);

@@ -24,8 +24,16 @@ public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewP
 /// <summary>Body of <c>DELETE /api/account</c>: the current password, for re-authentication.</summary>
 public sealed record DeleteAccountRequest(string? CurrentPassword);
 
-/// <summary>An account as shown to its owner.</summary>
-public sealed record UserResponse(string Id, string Email);
+/// <summary>An account as shown to its owner; <paramref name="EmailVerified"/> says whether an emailed link proved the address.</summary>
+public sealed record UserResponse(string Id, string Email, bool EmailVerified)
+{
+    /// <summary>The owner's view of <paramref name="account"/>.</summary>
+    public static UserResponse For(Latchkey.Accounts.Account account)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        return new(account.Id, account.Email, account.EmailVerifiedAt is not null);
+    }
+}
 
 /// <summary>Answer to a successful login.</summary>
 public sealed record LoginResponse(UserResponse User, string CsrfToken, DateTimeOffset ExpiresAt);

@@ -7,10 +7,15 @@ using Microsoft.AspNetCore.Routing;
 namespace Latchkey.AspNetCore.Pages;
 
 /// <summary>
-/// The end-user pages: <c>/signin</c>, <c>/signup</c>, <c>/account</c>, <c>/tokens</c>, and their scripts
-/// and styles under <c>/assets</c>. The pages are static; their scripts talk to the API, so every page
-/// carries a strict Content-Security-Policy with no inline script or style.
+/// The end-user pages: <c>/signin</c>, <c>/signup</c>, <c>/account</c>, <c>/tokens</c>, the pages that emailed
+/// links open (<c>/forgot-password</c>, <c>/reset-password</c>, <c>/verify-email</c>, <c>/confirm-email</c>,
+/// <c>/undo-email-change</c>), and their scripts and styles under <c>/assets</c>. The pages are static; their
+/// scripts talk to the API, so every page carries a strict Content-Security-Policy with no inline script or style.
 /// </summary>
+/// <remarks>
+/// Emailed links carry their token in the fragment (<c>#token=…</c>), which browsers never send to the server
+/// or in a Referer; the page script reads it and removes it from the address bar.
+/// </remarks>
 internal static class PageEndpoints
 {
     /// <summary>The policy every page and asset is served with.</summary>
@@ -18,10 +23,17 @@ internal static class PageEndpoints
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
         "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
+    /// <summary>The page names, each served at <c>/{name}</c> from <c>{name}.html</c>.</summary>
+    public static readonly IReadOnlyList<string> Pages =
+    [
+        "signin", "signup", "account", "tokens",
+        "forgot-password", "reset-password", "verify-email", "confirm-email", "undo-email-change",
+    ];
+
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/", (Delegate)RedirectAsync).AllowAnonymous().ExcludeFromDescription();
-        foreach (var page in (string[])["signin", "signup", "account", "tokens"])
+        foreach (var page in Pages)
         {
             var file = page + ".html";
             endpoints.MapMethods("/" + page, [HttpMethods.Get, HttpMethods.Head], (HttpContext context) => Serve(context, file))

@@ -31,7 +31,7 @@ public class BrowserFixture : IAsyncLifetime
     public string Origin => Server.Origin;
 
     /// <inheritdoc />
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         // A missing browser fails the run (never a skip): CI installs it through .ci/run.
         if (!File.Exists(ChromiumPath))
@@ -90,7 +90,7 @@ public class BrowserFixture : IAsyncLifetime
     }
 
     /// <inheritdoc />
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_browser is not null)
         {

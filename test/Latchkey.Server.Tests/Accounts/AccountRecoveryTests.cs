@@ -139,7 +139,8 @@ public sealed partial class AccountRecoveryTests
         await using var server = await StartAsync(smtp, settings: new() { ["Latchkey:Accounts:RequireVerifiedEmail"] = "true" });
         var email = TestData.NewEmail();
         using var client = server.CreateClient();
-        await client.RegisterAsync(email);
+        var account = await client.RegisterAsync(email);
+        Assert.False(account["emailVerified"]!.GetValue<bool>());
 
         using (var wrong = await client.LoginAsync(email, "not the password at all"))
         {
@@ -165,6 +166,8 @@ public sealed partial class AccountRecoveryTests
 
         using var login = await client.LoginAsync(email);
         Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        using var session = await client.GetAsync("api/session");
+        Assert.True((await session.ReadJsonObjectAsync())["user"]!["emailVerified"]!.GetValue<bool>());
     }
 
     [Fact]

@@ -10,6 +10,11 @@ public sealed class PageHeaderTests
     [InlineData("signup")]
     [InlineData("account")]
     [InlineData("tokens")]
+    [InlineData("forgot-password")]
+    [InlineData("reset-password")]
+    [InlineData("verify-email")]
+    [InlineData("confirm-email")]
+    [InlineData("undo-email-change")]
     public async Task Page_OverHttps_CarriesHstsAndStrictCsp(string page)
     {
         await using var server = await LatchkeyTestServer.StartAsync(new TestServerOptions { Https = true });
@@ -23,6 +28,9 @@ public sealed class PageHeaderTests
         Assert.Contains("script-src 'self'", csp, StringComparison.Ordinal);
         Assert.Contains("frame-ancestors 'none'", csp, StringComparison.Ordinal);
         Assert.DoesNotContain("unsafe-inline", csp, StringComparison.Ordinal);
+        Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
+        Assert.Equal("DENY", Assert.Single(response.Headers.GetValues("X-Frame-Options")));
+        Assert.Equal("no-referrer", Assert.Single(response.Headers.GetValues("Referrer-Policy")));
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-import { api, busy, clearFieldErrors, formatDate, requireSession, setSigningOut, showAlert, showProblem } from './latchkey.js';
+import { api, busy, clearFieldErrors, formatDate, mapProblemToFields, requireSession, setSigningOut, showAlert, showProblem } from './latchkey.js';
 import { describeUserAgent, isMobile } from './useragent.js';
 
 const pageError = document.getElementById('page-error');
@@ -93,6 +93,7 @@ document.getElementById('signout-everywhere').addEventListener('click', async (e
   }
 });
 
+const wrongPassword = 'The current password is wrong.';
 const passwordForm = document.getElementById('password-form');
 const passwordError = document.getElementById('password-form-error');
 const passwordStatus = document.getElementById('password-status');
@@ -109,12 +110,57 @@ passwordForm.addEventListener('submit', async (event) => {
     passwordStatus.hidden = false;
     await loadSessions();
   } catch (error) {
-    if (error.problem && error.problem.code === 'invalid_current_password') {
-      error.problem.errors = { currentPassword: ['The current password is wrong.'] };
-    }
-    showProblem(passwordForm, passwordError, error);
+    showProblem(passwordForm, passwordError, mapProblemToFields(error, { codes: { invalid_current_password: ['currentPassword', wrongPassword] } }));
   }
 });
+
+// Nothing changes until the link sent to the new address is opened (confirm-email), so the page keeps
+// showing the current address.
+const emailForm = document.getElementById('email-form');
+const emailError = document.getElementById('email-form-error');
+const emailStatus = document.getElementById('email-status');
+emailForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  showAlert(emailError, '');
+  showAlert(emailStatus, '');
+  clearFieldErrors(emailForm);
+  const newEmail = emailForm.newEmail.value.trim();
+  try {
+    await busy(emailForm, () => api('POST', '/api/account/email', { newEmail, currentPassword: emailForm.emailPassword.value }));
+    emailForm.reset();
+    showAlert(emailStatus, `We sent a link to ${newEmail}. Open it to switch your account to that address.`);
+  } catch (error) {
+    const codes = {
+      invalid_current_password: ['emailPassword', wrongPassword],
+      email_taken: ['newEmail', 'Another account uses this address.'],
+    };
+    showProblem(emailForm, emailError, mapProblemToFields(error, { codes, fields: { currentPassword: 'emailPassword' } }));
+  }
+});
+
+const resend = document.getElementById('resend-verification');
+const verifyStatus = document.getElementById('verify-status');
+resend.addEventListener('click', async () => {
+  resend.disabled = true;
+  verifyStatus.className = 'status';
+  try {
+    await api('POST', '/api/account/verification');
+    verifyStatus.textContent = `We sent a new verification link to ${document.getElementById('user-email').textContent}.`;
+    verifyStatus.classList.add('success');
+  } catch (error) {
+    verifyStatus.textContent = error.message;
+    verifyStatus.classList.add('failure');
+  } finally {
+    resend.disabled = false;
+  }
+});
+
+function showUser(user) {
+  document.getElementById('user-email').textContent = user.email;
+  document.getElementById('user-id').textContent = user.id;
+  document.getElementById('email-unverified').hidden = user.emailVerified;
+  document.getElementById('verify-panel').hidden = user.emailVerified;
+}
 
 // Re-authentication and an explicit confirmation; on success the session is gone, so land on sign-in.
 const deleteForm = document.getElementById('delete-form');
@@ -131,22 +177,17 @@ deleteForm.addEventListener('submit', async (event) => {
     await busy(deleteForm, () => api('DELETE', '/api/account', { currentPassword: deleteForm.deletePassword.value }, { redirectOn401: false }));
     location.assign('/signin');
   } catch (error) {
-    if (error.problem) {
-      const messages = {
-        invalid_current_password: 'The current password is wrong.',
-        validation_failed: 'Enter your current password.',
-      };
-      const message = messages[error.problem.code];
-      if (message) error.problem.errors = { deletePassword: [message] };
-    }
-    showProblem(deleteForm, deleteError, error);
+    const codes = {
+      invalid_current_password: ['deletePassword', wrongPassword],
+      validation_failed: ['deletePassword', 'Enter your current password.'],
+    };
+    showProblem(deleteForm, deleteError, mapProblemToFields(error, { codes }));
   }
 });
 
 try {
   const current = await requireSession();
-  document.getElementById('user-email').textContent = current.user.email;
-  document.getElementById('user-id').textContent = current.user.id;
+  showUser(current.user);
   document.getElementById('session-expires').textContent = formatDate(current.session.absoluteExpiresAt);
   await loadSessions();
 } catch (error) {

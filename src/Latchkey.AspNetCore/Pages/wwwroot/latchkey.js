@@ -137,6 +137,23 @@ export function showProblem(form, alertElement, error) {
   (firstInvalid || alertElement).focus?.();
 }
 
+/**
+ * Moves a problem's messages onto a form's own inputs before showProblem: a known `code` becomes one
+ * message on one input (`codes`: code -> [input name, message]); otherwise each `errors` entry is renamed
+ * (`fields`: API field -> input name), for forms whose input names differ from the API's fields.
+ */
+export function mapProblemToFields(error, { codes = {}, fields = {} } = {}) {
+  const problem = error && error.problem;
+  if (!problem) return error;
+  const known = codes[problem.code];
+  if (known) {
+    problem.errors = { [known[0]]: [known[1]] };
+  } else if (problem.errors) {
+    problem.errors = Object.fromEntries(Object.entries(problem.errors).map(([field, messages]) => [fields[field] || field, messages]));
+  }
+  return error;
+}
+
 /** Clears field errors set by showProblem. */
 export function clearFieldErrors(form) {
   if (!form) return;
@@ -188,4 +205,28 @@ export function formatDate(value) {
   if (!value) return '—';
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? String(value) : date.toLocaleString();
+}
+
+/**
+ * Takes the token of an emailed link (`#token=…`) and at once removes it from the address bar, so that
+ * it stays out of history, bookmarks and shared screens. The fragment never reaches the server's logs or
+ * a Referer. Answers null when the link has no token.
+ */
+export function takeLinkToken() {
+  const token = new URLSearchParams(location.hash.slice(1)).get('token');
+  if (location.hash) history.replaceState(history.state, '', location.pathname + location.search);
+  return token || null;
+}
+
+// What a visitor can do about an emailed link that cannot be used.
+const linkAdvice = {
+  account_token_invalid: 'Copy the whole link from the email, or ask for a new one.',
+  account_token_expired: 'Links work for a limited time: ask for a new one.',
+  account_token_used: 'Each link works once: ask for a new one if you still need it.',
+};
+
+/** A sentence for an error of a link page: the problem's title and detail, and advice for the link codes. */
+export function linkProblemMessage(error) {
+  const problem = (error && error.problem) || {};
+  return [error && error.message, problem.detail, linkAdvice[problem.code]].filter(Boolean).join(' ');
 }
