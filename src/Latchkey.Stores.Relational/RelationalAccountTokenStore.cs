@@ -24,10 +24,11 @@ public class RelationalAccountTokenStore : IAccountTokenStore
                 await lockAccount.ExecuteScalarAsync(ct).ConfigureAwait(false);
             }
 
-            await using (var drop = transaction.Command(
-                "DELETE FROM account_tokens WHERE account_id = @account AND purpose = @purpose AND used_at IS NULL",
-                ("account", token.AccountId), ("purpose", (int)token.Purpose)))
+            if (token.Purpose is AccountTokenPurpose.VerifyEmail or AccountTokenPurpose.EmailChange)
             {
+                await using var drop = transaction.Command(
+                    "DELETE FROM account_tokens WHERE account_id = @account AND purpose = @purpose AND used_at IS NULL",
+                    ("account", token.AccountId), ("purpose", (int)token.Purpose));
                 await drop.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }
 
@@ -80,16 +81,19 @@ public class RelationalAccountTokenStore : IAccountTokenStore
         }, cancellationToken);
 
     /// <inheritdoc />
-    public async Task<bool> TryChangeEmailAsync(string accountId, string email, string normalizedEmail, DateTimeOffset verifiedAt, CancellationToken cancellationToken)
+    public async Task<bool> TryChangeEmailAsync(
+        string accountId, string email, string normalizedEmail, string? expectedNormalizedEmail, DateTimeOffset verifiedAt, CancellationToken cancellationToken)
     {
         try
         {
             return await _database.WriteAsync(async (transaction, ct) =>
             {
+                (string, object?)[] parameters = [("id", accountId), ("email", email), ("norm", normalizedEmail), ("at", verifiedAt.ToUnixMs())];
                 await using var command = transaction.Command(
                     "UPDATE accounts SET email = @email, email_normalized = @norm, email_verified_at = @at WHERE id = @id " +
+                    (expectedNormalizedEmail is null ? string.Empty : "AND email_normalized = @expected ") +
                     "AND NOT EXISTS (SELECT 1 FROM accounts other WHERE other.email_normalized = @norm AND other.id <> @id)",
-                    ("id", accountId), ("email", email), ("norm", normalizedEmail), ("at", verifiedAt.ToUnixMs()));
+                    expectedNormalizedEmail is null ? parameters : [.. parameters, ("expected", expectedNormalizedEmail)]);
                 return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
             }, cancellationToken).ConfigureAwait(false);
         }
@@ -100,4 +104,51 @@ public class RelationalAccountTokenStore : IAccountTokenStore
             return false;
         }
     }
+
+    /// <inheritdoc />
+    public Task RevokeUnspentAsync(string accountId, IReadOnlyCollection<AccountTokenPurpose> purposes, DateTimeOffset? issuedFrom, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(purposes);
+        if (purposes.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        // The purposes are enum values, written as numbers: nothing from outside reaches the SQL text.
+        var list = string.Join(", ", purposes.Select(p => ((int)p).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return _database.WriteAsync(async (transaction, ct) =>
+        {
+            await using var command = issuedFrom is { } from
+                ? transaction.Command(
+                    "DELETE FROM account_tokens WHERE account_id = @account AND used_at IS NULL AND purpose IN (" + list + ") AND created_at >= @from",
+                    ("account", accountId), ("from", from.ToUnixMs()))
+                : transaction.Command(
+                    "DELETE FROM account_tokens WHERE account_id = @account AND used_at IS NULL AND purpose IN (" + list + ")", ("account", accountId));
+            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<bool> IsReservedAsync(string normalizedEmail, string? exceptAccountId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var prefix = AccountTokenCodec.UndoBindingPrefix(normalizedEmail);
+        (string, object?)[] parameters =
+            [("purpose", (int)AccountTokenPurpose.EmailChangeUndo), ("now", now.ToUnixMs()), ("length", prefix.Length), ("prefix", prefix)];
+        return _database.RunAsync(async connection =>
+        {
+            await using var command = connection.Command(
+                "SELECT 1 FROM account_tokens WHERE purpose = @purpose AND used_at IS NULL AND expires_at > @now " +
+                "AND substr(binding, 1, @length) = @prefix" + (exceptAccountId is null ? string.Empty : " AND account_id <> @except") + " LIMIT 1",
+                exceptAccountId is null ? parameters : [.. parameters, ("except", exceptAccountId)]);
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<int> DeleteExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        _database.WriteAsync(async (transaction, ct) =>
+        {
+            await using var command = transaction.Command("DELETE FROM account_tokens WHERE expires_at <= @now", ("now", now.ToUnixMs()));
+            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }, cancellationToken);
 }

@@ -125,31 +125,31 @@ public abstract partial class StoreConformanceTests
     {
         var user = await CreateUserAsync("newest@example.com");
         var other = await CreateUserAsync("bystander@example.com");
-        var spent = NewToken(NewHash(), user, AccountTokenPurpose.PasswordReset, "stamp");
+        var spent = NewToken(NewHash(), user, AccountTokenPurpose.EmailChange, "next@example.com");
         await Stores.AccountTokens.AddAsync(spent, default);
-        Assert.Equal(AccountTokenRedemptionStatus.Redeemed, (await RedeemAsync(spent.Hash, AccountTokenPurpose.PasswordReset)).Status);
+        Assert.Equal(AccountTokenRedemptionStatus.Redeemed, (await RedeemAsync(spent.Hash, AccountTokenPurpose.EmailChange)).Status);
 
-        var older = NewToken(NewHash(), user, AccountTokenPurpose.PasswordReset, "stamp");
+        var older = NewToken(NewHash(), user, AccountTokenPurpose.EmailChange, "next@example.com");
         var verification = NewToken(NewHash(), user, AccountTokenPurpose.VerifyEmail);
-        var foreign = NewToken(NewHash(), other, AccountTokenPurpose.PasswordReset, "stamp");
-        var newest = NewToken(NewHash(), user, AccountTokenPurpose.PasswordReset, "stamp");
+        var foreign = NewToken(NewHash(), other, AccountTokenPurpose.EmailChange, "next@example.com");
+        var newest = NewToken(NewHash(), user, AccountTokenPurpose.EmailChange, "next@example.com");
         foreach (var token in new[] { older, verification, foreign, newest })
         {
             await Stores.AccountTokens.AddAsync(token, default);
         }
 
-        Assert.Equal(AccountTokenRedemptionStatus.Unknown, (await RedeemAsync(older.Hash, AccountTokenPurpose.PasswordReset)).Status);
-        Assert.Equal(AccountTokenRedemptionStatus.Used, (await RedeemAsync(spent.Hash, AccountTokenPurpose.PasswordReset)).Status);
-        Assert.Equal(AccountTokenRedemptionStatus.Redeemed, (await RedeemAsync(newest.Hash, AccountTokenPurpose.PasswordReset)).Status);
+        Assert.Equal(AccountTokenRedemptionStatus.Unknown, (await RedeemAsync(older.Hash, AccountTokenPurpose.EmailChange)).Status);
+        Assert.Equal(AccountTokenRedemptionStatus.Used, (await RedeemAsync(spent.Hash, AccountTokenPurpose.EmailChange)).Status);
+        Assert.Equal(AccountTokenRedemptionStatus.Redeemed, (await RedeemAsync(newest.Hash, AccountTokenPurpose.EmailChange)).Status);
         Assert.Equal(AccountTokenRedemptionStatus.Redeemed, (await RedeemAsync(verification.Hash, AccountTokenPurpose.VerifyEmail)).Status);
-        Assert.Equal(AccountTokenRedemptionStatus.Redeemed, (await RedeemAsync(foreign.Hash, AccountTokenPurpose.PasswordReset)).Status);
+        Assert.Equal(AccountTokenRedemptionStatus.Redeemed, (await RedeemAsync(foreign.Hash, AccountTokenPurpose.EmailChange)).Status);
     }
 
     [Fact]
-    public async Task AccountTokens_ConcurrentAdds_LeaveOneLiveToken()
+    public async Task AccountTokens_ConcurrentAdds_LeaveOneLiveEmailChangeToken()
     {
         var user = await CreateUserAsync("double-click@example.com");
-        var tokens = Enumerable.Range(0, 20).Select(_ => NewToken(NewHash(), user, AccountTokenPurpose.PasswordReset, "stamp")).ToArray();
+        var tokens = Enumerable.Range(0, 20).Select(_ => NewToken(NewHash(), user, AccountTokenPurpose.EmailChange, "next@example.com")).ToArray();
 
         await Concurrently.RunAsync(tokens.Length, i => Task.Run(async () =>
         {
@@ -160,11 +160,117 @@ public abstract partial class StoreConformanceTests
         var results = new List<AccountTokenRedemptionStatus>();
         foreach (var token in tokens)
         {
-            results.Add((await RedeemAsync(token.Hash, AccountTokenPurpose.PasswordReset)).Status);
+            results.Add((await RedeemAsync(token.Hash, AccountTokenPurpose.EmailChange)).Status);
         }
 
         Assert.Equal(1, results.Count(s => s == AccountTokenRedemptionStatus.Redeemed));
         Assert.All(results.Where(s => s != AccountTokenRedemptionStatus.Redeemed), s => Assert.Equal(AccountTokenRedemptionStatus.Unknown, s));
+    }
+
+    [Fact]
+    public async Task AccountTokens_ResetAndUndoTokens_AreNotSuperseded()
+    {
+        var user = await CreateUserAsync("many-links@example.com");
+        var resets = Enumerable.Range(0, 3).Select(_ => NewToken(NewHash(), user, AccountTokenPurpose.PasswordReset, "stamp")).ToArray();
+        var undos = Enumerable.Range(0, 2).Select(i => NewToken(NewHash(), user, AccountTokenPurpose.EmailChangeUndo, AccountTokenCodec.UndoBinding($"OLD{i}@EXAMPLE.COM", $"old{i}@example.com"))).ToArray();
+        foreach (var token in resets.Concat(undos))
+        {
+            await Stores.AccountTokens.AddAsync(token, default);
+        }
+
+        foreach (var token in resets.Concat(undos))
+        {
+            Assert.Equal(AccountTokenRedemptionStatus.Redeemed, (await RedeemAsync(token.Hash, token.Purpose)).Status);
+        }
+    }
+
+    [Fact]
+    public async Task AccountTokens_RevokeUnspent_EndsTheNamedPurposesOfThatAccountOnly()
+    {
+        var user = await CreateUserAsync("revoked-links@example.com");
+        var other = await CreateUserAsync("kept-links@example.com");
+        var reset = NewToken(NewHash(), user, AccountTokenPurpose.PasswordReset, "stamp");
+        var change = NewToken(NewHash(), user, AccountTokenPurpose.EmailChange, "next@example.com");
+        var undo = NewToken(NewHash(), user, AccountTokenPurpose.EmailChangeUndo, AccountTokenCodec.UndoBinding("OLD@EXAMPLE.COM", "old@example.com"));
+        var othersReset = NewToken(NewHash(), other, AccountTokenPurpose.PasswordReset, "stamp");
+        foreach (var token in new[] { reset, change, undo, othersReset })
+        {
+            await Stores.AccountTokens.AddAsync(token, default);
+        }
+
+        await Stores.AccountTokens.RevokeUnspentAsync(user, [AccountTokenPurpose.PasswordReset, AccountTokenPurpose.EmailChange], null, default);
+
+        Assert.Equal(AccountTokenRedemptionStatus.Unknown, (await RedeemAsync(reset.Hash, AccountTokenPurpose.PasswordReset)).Status);
+        Assert.Equal(AccountTokenRedemptionStatus.Unknown, (await RedeemAsync(change.Hash, AccountTokenPurpose.EmailChange)).Status);
+        Assert.Equal(AccountTokenRedemptionStatus.Redeemed, (await RedeemAsync(undo.Hash, AccountTokenPurpose.EmailChangeUndo)).Status);
+        Assert.Equal(AccountTokenRedemptionStatus.Redeemed, (await RedeemAsync(othersReset.Hash, AccountTokenPurpose.PasswordReset)).Status);
+    }
+
+    [Fact]
+    public async Task AccountTokens_RevokeUnspent_FromATime_EndsOnlyTheLaterOnes()
+    {
+        var user = await CreateUserAsync("later-undos@example.com");
+        var first = NewToken(NewHash(), user, AccountTokenPurpose.EmailChangeUndo, AccountTokenCodec.UndoBinding("A@EXAMPLE.COM", "a@example.com"));
+        var second = first with { Hash = NewHash(), CreatedAt = Now.AddMinutes(1), Binding = AccountTokenCodec.UndoBinding("B@EXAMPLE.COM", "b@example.com") };
+        var third = first with { Hash = NewHash(), CreatedAt = Now.AddMinutes(2), Binding = AccountTokenCodec.UndoBinding("C@EXAMPLE.COM", "c@example.com") };
+        foreach (var token in new[] { first, second, third })
+        {
+            await Stores.AccountTokens.AddAsync(token, default);
+        }
+
+        await Stores.AccountTokens.RevokeUnspentAsync(user, [AccountTokenPurpose.EmailChangeUndo], second.CreatedAt, default);
+
+        Assert.Equal(AccountTokenRedemptionStatus.Redeemed, (await RedeemAsync(first.Hash, AccountTokenPurpose.EmailChangeUndo, Now.AddMinutes(3))).Status);
+        Assert.Equal(AccountTokenRedemptionStatus.Unknown, (await RedeemAsync(second.Hash, AccountTokenPurpose.EmailChangeUndo, Now.AddMinutes(3))).Status);
+        Assert.Equal(AccountTokenRedemptionStatus.Unknown, (await RedeemAsync(third.Hash, AccountTokenPurpose.EmailChangeUndo, Now.AddMinutes(3))).Status);
+    }
+
+    [Fact]
+    public async Task AccountTokens_IsReserved_WhileAnotherAccountsUndoTokenIsLive()
+    {
+        var user = await CreateUserAsync("reserver@example.com");
+        var undo = NewToken(NewHash(), user, AccountTokenPurpose.EmailChangeUndo, AccountTokenCodec.UndoBinding("FORMER@EXAMPLE.COM", "Former@example.com"));
+        await Stores.AccountTokens.AddAsync(undo, default);
+
+        Assert.True(await Stores.AccountTokens.IsReservedAsync("FORMER@EXAMPLE.COM", null, Now.AddMinutes(1), default));
+        Assert.True(await Stores.AccountTokens.IsReservedAsync("FORMER@EXAMPLE.COM", "someone-else", Now.AddMinutes(1), default));
+        Assert.False(await Stores.AccountTokens.IsReservedAsync("FORMER@EXAMPLE.COM", user, Now.AddMinutes(1), default));
+
+        // Neither a longer address that starts alike, nor one past the window, nor after the undo is spent.
+        Assert.False(await Stores.AccountTokens.IsReservedAsync("FORMER@EXAMPLE.CO", null, Now.AddMinutes(1), default));
+        Assert.False(await Stores.AccountTokens.IsReservedAsync("FORMER@EXAMPLE.COM", null, Now + TokenLifetime, default));
+        Assert.Equal(AccountTokenRedemptionStatus.Redeemed, (await RedeemAsync(undo.Hash, AccountTokenPurpose.EmailChangeUndo)).Status);
+        Assert.False(await Stores.AccountTokens.IsReservedAsync("FORMER@EXAMPLE.COM", null, Now.AddMinutes(2), default));
+    }
+
+    [Fact]
+    public async Task AccountTokens_TryChangeEmail_WithAnExpectedAddress_ChangesOnlyFromIt()
+    {
+        var account = NewAccount("expected@example.com");
+        await Stores.Accounts.TryCreateAsync(account, default);
+
+        Assert.False(await Stores.AccountTokens.TryChangeEmailAsync(account.Id, "b@example.com", "B@EXAMPLE.COM", "SOMETHING@ELSE.COM", Now, default));
+        Assert.Equal(account, await Stores.Accounts.FindByIdAsync(account.Id, default));
+        Assert.True(await Stores.AccountTokens.TryChangeEmailAsync(account.Id, "b@example.com", "B@EXAMPLE.COM", account.NormalizedEmail, Now, default));
+        Assert.Equal("B@EXAMPLE.COM", (await Stores.Accounts.FindByIdAsync(account.Id, default))!.NormalizedEmail);
+    }
+
+    [Fact]
+    public async Task AccountTokens_DeleteExpired_RemovesExpiredRowsSpentOrNot_AndKeepsLiveOnes()
+    {
+        var user = await CreateUserAsync("sweep@example.com");
+        var spent = NewToken(NewHash(), user, AccountTokenPurpose.PasswordReset, "stamp");
+        var unspent = NewToken(NewHash(), user, AccountTokenPurpose.VerifyEmail);
+        var live = new AccountToken(NewHash(), user, AccountTokenPurpose.EmailChangeUndo, Now, Now + TimeSpan.FromHours(72), AccountTokenCodec.UndoBinding("A@B.C", "a@b.c"));
+        foreach (var token in new[] { spent, unspent, live })
+        {
+            await Stores.AccountTokens.AddAsync(token, default);
+        }
+
+        await RedeemAsync(spent.Hash, AccountTokenPurpose.PasswordReset);
+        Assert.Equal(2, await Stores.AccountTokens.DeleteExpiredAsync(Now + TokenLifetime, default));
+        Assert.Equal(1L, await CountTokenRowsAsync(user));
+        Assert.Equal(AccountTokenRedemptionStatus.Redeemed, (await RedeemAsync(live.Hash, AccountTokenPurpose.EmailChangeUndo)).Status);
     }
 
     [Fact]
@@ -239,17 +345,17 @@ public abstract partial class StoreConformanceTests
         await Stores.Accounts.TryCreateAsync(account, default);
         await Stores.Accounts.TryCreateAsync(holder, default);
 
-        Assert.False(await Stores.AccountTokens.TryChangeEmailAsync(account.Id, "Held@example.com", "HELD@EXAMPLE.COM", Now, default));
+        Assert.False(await Stores.AccountTokens.TryChangeEmailAsync(account.Id, "Held@example.com", "HELD@EXAMPLE.COM", null, Now, default));
         Assert.Equal(account, await Stores.Accounts.FindByIdAsync(account.Id, default));
-        Assert.False(await Stores.AccountTokens.TryChangeEmailAsync("missing", "free@example.com", "FREE@EXAMPLE.COM", Now, default));
+        Assert.False(await Stores.AccountTokens.TryChangeEmailAsync("missing", "free@example.com", "FREE@EXAMPLE.COM", null, Now, default));
 
-        Assert.True(await Stores.AccountTokens.TryChangeEmailAsync(account.Id, "New@example.com", "NEW@EXAMPLE.COM", Now.AddMinutes(1), default));
+        Assert.True(await Stores.AccountTokens.TryChangeEmailAsync(account.Id, "New@example.com", "NEW@EXAMPLE.COM", null, Now.AddMinutes(1), default));
         var changed = account with { Email = "New@example.com", NormalizedEmail = "NEW@EXAMPLE.COM", EmailVerifiedAt = Now.AddMinutes(1) };
         Assert.Equal(changed, await Stores.Accounts.FindByNormalizedEmailAsync("NEW@EXAMPLE.COM", default));
         Assert.Null(await Stores.Accounts.FindByNormalizedEmailAsync(account.NormalizedEmail, default));
 
         // Its own current address (an undo after a no-op) is not "another account's".
-        Assert.True(await Stores.AccountTokens.TryChangeEmailAsync(account.Id, "new@example.com", "NEW@EXAMPLE.COM", Now.AddMinutes(2), default));
+        Assert.True(await Stores.AccountTokens.TryChangeEmailAsync(account.Id, "new@example.com", "NEW@EXAMPLE.COM", null, Now.AddMinutes(2), default));
     }
 
     [Fact]
@@ -265,7 +371,7 @@ public abstract partial class StoreConformanceTests
         {
             var target = $"prize{round}@example.com";
             var results = await Concurrently.RunAsync(accounts.Length, i => Task.Run(() =>
-                Stores.AccountTokens.TryChangeEmailAsync(accounts[i].Id, target, target.ToUpperInvariant(), Now, default)));
+                Stores.AccountTokens.TryChangeEmailAsync(accounts[i].Id, target, target.ToUpperInvariant(), null, Now, default)));
 
             var winner = accounts[Assert.Single(Enumerable.Range(0, results.Length), i => results[i])];
             Assert.Equal(winner.Id, (await Stores.Accounts.FindByNormalizedEmailAsync(target.ToUpperInvariant(), default))!.Id);

@@ -14,6 +14,7 @@ internal static class AccountRecoveryEndpoints
     public static void Map(IEndpointRouteBuilder api)
     {
         api.MapPost("/accounts/verify", VerifyAsync).AllowAnonymous();
+        api.MapPost("/accounts/verification", RequestVerificationAsync).AllowAnonymous();
         api.MapPost("/account/verification", ResendAsync).RequireAuthorization().AddEndpointFilter<CsrfTokenFilter>();
         api.MapPost("/password-reset", RequestResetAsync).AllowAnonymous();
         api.MapPost("/password-reset/complete", CompleteResetAsync).AllowAnonymous();
@@ -32,7 +33,20 @@ internal static class AccountRecoveryEndpoints
         RedeemAsync(context, options, (token, ct) => recovery.UndoEmailChangeAsync(token, context.Connection.RemoteIpAddress, ct));
 
     private static async Task<IResult> ResendAsync(HttpContext context, AccountRecoveryService recovery) =>
-        Answer(await recovery.ResendVerificationAsync(context.GetSubject()!, context.Connection.RemoteIpAddress, context.RequestAborted), StatusCodes.Status202Accepted);
+        Answer(await recovery.ResendVerificationAsync(context.GetSubject()!, context.Connection.RemoteIpAddress, context.RequestAborted), StatusCodes.Status202Accepted, signedIn: true);
+
+    // Like a reset request: 202 with an empty body whether or not the address has an unverified account.
+    private static async Task<IResult> RequestVerificationAsync(HttpContext context, AccountRecoveryService recovery, IOptions<LatchkeyOptions> options)
+    {
+        var (body, problem) = await JsonBody.ReadAsync(context, LatchkeyJsonContext.Default.VerificationRequest, options.Value.MaxRequestBodyBytes);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var wait = await recovery.RequestVerificationAsync(body!.Email, context.Connection.RemoteIpAddress, context.RequestAborted);
+        return wait is { } retryAfter ? LatchkeyProblems.Result(LatchkeyErrors.TooManyAttempts, retryAfter: retryAfter) : TypedResults.Accepted((string?)null);
+    }
 
     // Always 202 with an empty body for a well-formed request, whether or not the address has an account.
     private static async Task<IResult> RequestResetAsync(HttpContext context, AccountRecoveryService recovery, IOptions<LatchkeyOptions> options)
@@ -68,7 +82,8 @@ internal static class AccountRecoveryEndpoints
 
         return Answer(
             await recovery.RequestEmailChangeAsync(context.GetSubject()!, body!.NewEmail, body.CurrentPassword, context.Connection.RemoteIpAddress, context.RequestAborted),
-            StatusCodes.Status202Accepted);
+            StatusCodes.Status202Accepted,
+            signedIn: true);
     }
 
     private static async Task<IResult> RedeemAsync(
@@ -83,8 +98,10 @@ internal static class AccountRecoveryEndpoints
         return Answer(await redeem(body!.Token, context.RequestAborted));
     }
 
-    private static IResult Answer(AccountFlowResult result, int successStatus = StatusCodes.Status204NoContent) => result.Status switch
+    // A signed-in caller whose account is gone (deleted meanwhile) is unauthenticated; for a link it is a bad link.
+    private static IResult Answer(AccountFlowResult result, int successStatus = StatusCodes.Status204NoContent, bool signedIn = false) => result.Status switch
     {
+        AccountFlowStatus.AccountNotFound when signedIn => LatchkeyProblems.Result(LatchkeyErrors.Unauthenticated),
         AccountFlowStatus.Done => successStatus == StatusCodes.Status204NoContent ? TypedResults.NoContent() : TypedResults.StatusCode(successStatus),
         AccountFlowStatus.TokenExpired => LatchkeyProblems.Result(LatchkeyErrors.AccountTokenExpired),
         AccountFlowStatus.TokenUsed => LatchkeyProblems.Result(LatchkeyErrors.AccountTokenUsed),

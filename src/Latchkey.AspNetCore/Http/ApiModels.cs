@@ -12,6 +12,9 @@ public sealed record AccountTokenRequest(string? Token);
 /// <summary>A password-reset request.</summary>
 public sealed record PasswordResetRequest(string? Email);
 
+/// <summary>Body of <c>POST /api/accounts/verification</c>: the address to send a new verification link to.</summary>
+public sealed record VerificationRequest(string? Email);
+
 /// <summary>Completes a password reset.</summary>
 public sealed record PasswordResetCompletion(string? Token, string? NewPassword);
 
@@ -74,6 +77,7 @@ public sealed record ProbeResponse(
 [JsonSerializable(typeof(ChangePasswordRequest))]
 [JsonSerializable(typeof(AccountTokenRequest))]
 [JsonSerializable(typeof(PasswordResetRequest))]
+[JsonSerializable(typeof(VerificationRequest))]
 [JsonSerializable(typeof(PasswordResetCompletion))]
 [JsonSerializable(typeof(EmailChangeRequest))]
 [JsonSerializable(typeof(DeleteAccountRequest))]

@@ -26,10 +26,14 @@ public sealed class AccountLifecycleService
     private readonly ILoginThrottle _counters;
     private readonly AccountEmailCache _emails;
     private readonly IMailOutbox? _mail;
+    private readonly Recovery.IAccountTokenStore? _tokens;
     private readonly TimeProvider _time;
     private readonly SecurityAudit _audit;
 
-    /// <summary>Creates the service; <paramref name="mail"/> is optional, and without it no goodbye message is sent.</summary>
+    /// <summary>
+    /// Creates the service; <paramref name="mail"/> is optional, and without it no goodbye message is sent; without
+    /// <paramref name="tokens"/>, disabling leaves mailed links alone.
+    /// </summary>
     public AccountLifecycleService(
         IAccountStore store,
         ISessionStore sessions,
@@ -41,8 +45,10 @@ public sealed class AccountLifecycleService
         AccountEmailCache emails,
         TimeProvider time,
         SecurityAudit audit,
-        IMailOutbox? mail = null)
+        IMailOutbox? mail = null,
+        Recovery.IAccountTokenStore? tokens = null)
     {
+        _tokens = tokens;
         _store = store;
         _sessions = sessions;
         _signOut = signOut;
@@ -77,7 +83,12 @@ public sealed class AccountLifecycleService
         }
 
         _audit.AccountDisabled(account.Id, actor, origin.ClientIp);
-        await _signOut.SignOutEverywhereAsync(account.Id, null, origin, cancellationToken).ConfigureAwait(false);
+        await _signOut.SignOutEverywhereAsync(account.Id, null, origin, CancellationToken.None).ConfigureAwait(false);
+        if (_tokens is not null)
+        {
+            // A pending email change or reset must not hand a quarantined account back to whoever asked for it.
+            await _tokens.RevokeUnspentAsync(account.Id, Recovery.AccountRecoveryService.PendingChanges, null, CancellationToken.None).ConfigureAwait(false);
+        }
         return new AccountLifecycleResult(AccountLifecycleStatus.Done, account);
     }
 

@@ -24,6 +24,7 @@ public sealed class AccountService
     private readonly SecurityAudit _audit;
     private readonly IOptions<Recovery.AccountOptions> _accountOptions;
     private readonly Lazy<string> _dummyHash;
+    private readonly Recovery.IAccountTokenStore? _tokens;
 
     /// <summary>Creates the service.</summary>
     public AccountService(
@@ -38,8 +39,10 @@ public sealed class AccountService
         IOptions<PasswordHashingOptions> hashing,
         IOptions<Recovery.AccountOptions> accountOptions,
         SecurityAudit audit,
-        ILogger<AccountService> logger)
+        ILogger<AccountService> logger,
+        Recovery.IAccountTokenStore? tokens = null)
     {
+        _tokens = tokens;
         _store = store;
         _hasher = hasher;
         _gate = gate;
@@ -200,7 +203,9 @@ public sealed class AccountService
         string trimmed, string normalized, string password, IPAddress? clientAddress, CancellationToken cancellationToken)
     {
         // A cheap check first, so that a taken address costs no hashing work; the insert decides.
-        if (await _store.FindByNormalizedEmailAsync(normalized, cancellationToken).ConfigureAwait(false) is not null)
+        // An address that an email change replaced stays its former owner's while the undo link works.
+        if (await _store.FindByNormalizedEmailAsync(normalized, cancellationToken).ConfigureAwait(false) is not null
+            || (_tokens is not null && await _tokens.IsReservedAsync(normalized, null, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false)))
         {
             return new RegistrationResult(RegistrationStatus.EmailTaken, null, null);
         }
@@ -277,8 +282,14 @@ public sealed class AccountService
             return new PasswordChangeResult(PasswordChangeStatus.InvalidCurrentPassword, null);
         }
 
+        // The password is set: what follows must happen even if the caller goes away. Links that would change
+        // the account (a reset, an email change) were asked for under the old password and end with it.
         _audit.PasswordChanged(account.Id, origin.ClientIp);
-        await _signOut.SignOutEverywhereAsync(account.Id, currentSession, origin, cancellationToken).ConfigureAwait(false);
+        await _signOut.SignOutEverywhereAsync(account.Id, currentSession, origin, CancellationToken.None).ConfigureAwait(false);
+        if (_tokens is not null)
+        {
+            await _tokens.RevokeUnspentAsync(account.Id, Recovery.AccountRecoveryService.PendingChanges, null, CancellationToken.None).ConfigureAwait(false);
+        }
         return new PasswordChangeResult(PasswordChangeStatus.Changed, null);
     }
 

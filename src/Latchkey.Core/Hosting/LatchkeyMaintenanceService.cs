@@ -12,7 +12,7 @@ namespace Latchkey.Hosting;
 /// <summary>
 /// Loads the key ring and the revocation list before the server takes requests, then keeps them fresh:
 /// reloads keys (rotating when due) every <see cref="KeyOptions.RefreshInterval"/>, and deletes expired
-/// sessions, refresh tokens and revocations every <see cref="SessionOptions.PruneInterval"/>.
+/// sessions, refresh tokens, emailed account tokens and revocations every <see cref="SessionOptions.PruneInterval"/>.
 /// </summary>
 internal sealed class LatchkeyMaintenanceService(
     KeyRingManager keys,
@@ -22,6 +22,7 @@ internal sealed class LatchkeyMaintenanceService(
     SessionCache sessionCache,
     SessionManager sessions,
     RefreshTokenService refreshTokens,
+    Accounts.Recovery.IAccountTokenStore accountTokens,
     TimeProvider time,
     IOptions<KeyOptions> keyOptions,
     IOptions<SessionOptions> sessionOptions,
@@ -70,6 +71,8 @@ internal sealed class LatchkeyMaintenanceService(
     {
         var count = await sessions.PruneAsync(cancellationToken);
         count += await refreshTokens.PruneAsync(cancellationToken);
+        // Kept a day past expiry, so that a late click on a link still answers "expired" rather than "invalid".
+        count += await accountTokens.DeleteExpiredAsync(time.GetUtcNow() - TimeSpan.FromDays(1), cancellationToken);
         await revocation.PruneAsync(cancellationToken);
         if (count > 0)
         {

@@ -29,8 +29,13 @@ public readonly record struct ThrottleKeys(string Subject, string? Address)
     /// <summary>The sign-up rate key of an address, or <see langword="null"/> without one.</summary>
     public static string? SignUpKey(IPAddress? address) => AddressKey(address) is { } key ? SignUpPrefix + key : null;
 
-    /// <summary>The key that counts emailed links (reset, verification) sent to one account, by id: never by address, so deletion leaves no email behind.</summary>
-    public static string LinkMailKey(string accountId) => LinkMailPrefix + accountId;
+    /// <summary>
+    /// The key that counts emailed links (reset, verification, email change) that one client address has had sent
+    /// to one account. By account id, never by email, so that deletion leaves no address behind; and by requester,
+    /// so that a stranger who spends their permits for an account does not use up the owner's.
+    /// </summary>
+    public static string LinkMailKey(string accountId, IPAddress? address) =>
+        AddressKey(address) is { } requester ? LinkMailPrefix + accountId + "|" + requester : LinkMailPrefix + accountId;
 
     /// <summary>What a key of these counts.</summary>
     public static ThrottleKeyKind KindOf(string key)

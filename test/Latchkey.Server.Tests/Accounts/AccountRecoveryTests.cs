@@ -296,6 +296,141 @@ public sealed partial class AccountRecoveryTests
     }
 
     [Fact]
+    public async Task EmailChange_MadeTwiceByAnIntruder_TheOwnersUndoStillWorks_AndEndsTheIntrudersLinks()
+    {
+        await using var smtp = await TestSmtpServer.StartAsync();
+        await using var server = await StartAsync(smtp);
+        var (owner, second, third, fourth) = (TestData.NewEmail(), TestData.NewEmail(), TestData.NewEmail(), TestData.NewEmail());
+        using var intruder = server.CreateClient();
+        await intruder.SignUpAndLoginAsync(owner);
+        var mails = 1;
+
+        async Task<string> ChangeAsync(string to, bool confirm)
+        {
+            using (var request = await intruder.PostJsonAsync("api/account/email", new { newEmail = to, currentPassword = TestData.Password }))
+            {
+                Assert.Equal(HttpStatusCode.Accepted, request.StatusCode);
+            }
+
+            var token = TokenIn(await MailToAsync(smtp, to, "confirm-email", ++mails));
+            if (!confirm)
+            {
+                return token;
+            }
+
+            using (var confirmed = await intruder.PostJsonAsync("api/account/email/confirm", new { token }, csrf: false))
+            {
+                Assert.Equal(HttpStatusCode.NoContent, confirmed.StatusCode);
+            }
+
+            mails++; // the notice with its undo link, to the address just replaced
+            return token;
+        }
+
+        await ChangeAsync(second, confirm: true);
+        var ownersUndo = TokenIn(await MailToAsync(smtp, owner, "undo-email-change", mails));
+
+        // While the owner's undo link works, the address stays theirs: nobody can sign up with it.
+        using (var squat = await server.CreateClient().PostJsonAsync("api/accounts", new { email = owner, password = TestData.Password }, csrf: false))
+        {
+            await AssertProblemAsync(squat, HttpStatusCode.Conflict, "email_taken");
+        }
+
+        await ChangeAsync(third, confirm: true);
+        var intrudersUndo = TokenIn(await MailToAsync(smtp, second, "undo-email-change", mails));
+        var pending = await ChangeAsync(fourth, confirm: false);
+
+        // A second change did not void the first undo link.
+        using (var undone = await server.CreateClient().PostJsonAsync("api/account/email/undo", new { token = ownersUndo }, csrf: false))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, undone.StatusCode);
+        }
+
+        using (var me = await intruder.GetAsync("api/me"))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
+        }
+
+        // The intruder's pending change and the undo link mailed to their address died with the undo.
+        using (var late = await server.CreateClient().PostJsonAsync("api/account/email/confirm", new { token = pending }, csrf: false))
+        {
+            await AssertProblemAsync(late, HttpStatusCode.BadRequest, "account_token_invalid");
+        }
+
+        using (var back = await server.CreateClient().PostJsonAsync("api/account/email/undo", new { token = intrudersUndo }, csrf: false))
+        {
+            await AssertProblemAsync(back, HttpStatusCode.BadRequest, "account_token_invalid");
+        }
+
+        using var again = server.CreateClient();
+        using (var login = await again.LoginAsync(owner))
+        {
+            Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        }
+
+        using var current = await again.GetAsync("api/me");
+        Assert.Equal(owner, (await current.ReadJsonObjectAsync())["email"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task PasswordReset_EndsAPendingEmailChange()
+    {
+        await using var smtp = await TestSmtpServer.StartAsync();
+        await using var server = await StartAsync(smtp);
+        var (email, elsewhere) = (TestData.NewEmail(), TestData.NewEmail());
+        using var client = server.CreateClient();
+        await client.SignUpAndLoginAsync(email);
+        using (var request = await client.PostJsonAsync("api/account/email", new { newEmail = elsewhere, currentPassword = TestData.Password }))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, request.StatusCode);
+        }
+
+        var change = TokenIn(await MailToAsync(smtp, elsewhere, "confirm-email", 2));
+        using (await client.PostJsonAsync("api/password-reset", new { email }, csrf: false))
+        {
+        }
+
+        var reset = TokenIn(await MailToAsync(smtp, email, "reset-password", 3));
+        using (var complete = await client.PostJsonAsync("api/password-reset/complete", new { token = reset, newPassword = NewPassword }, csrf: false))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, complete.StatusCode);
+        }
+
+        using var confirm = await client.PostJsonAsync("api/account/email/confirm", new { token = change }, csrf: false);
+        await AssertProblemAsync(confirm, HttpStatusCode.BadRequest, "account_token_invalid");
+    }
+
+    [Fact]
+    public async Task Verification_RequestedByAddress_WithoutASession_SendsANewLink_AndAnswersAlikeForUnknownAddresses()
+    {
+        await using var smtp = await TestSmtpServer.StartAsync();
+        await using var server = await StartAsync(smtp, settings: new() { ["Latchkey:Accounts:RequireVerifiedEmail"] = "true" });
+        var email = TestData.NewEmail();
+        using var client = server.CreateClient();
+        await client.RegisterAsync(email);
+        await smtp.WaitForAsync(1);
+
+        string? known = null;
+        foreach (var address in new[] { TestData.NewEmail(), email })
+        {
+            using var request = await client.PostJsonAsync("api/accounts/verification", new { email = address }, csrf: false);
+            Assert.Equal(HttpStatusCode.Accepted, request.StatusCode);
+            var body = await request.Content.ReadAsStringAsync();
+            Assert.True(known is null || known == body, "The answers for a known and an unknown address differ.");
+            known = body;
+        }
+
+        var token = TokenIn(await MailToAsync(smtp, email, "verify-email", 2));
+        using (var verify = await client.PostJsonAsync("api/accounts/verify", new { token }, csrf: false))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, verify.StatusCode);
+        }
+
+        using var login = await client.LoginAsync(email);
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+    }
+
+    [Fact]
     public async Task Store_HoldsTheTokensHash_NotTheToken()
     {
         await using var smtp = await TestSmtpServer.StartAsync();

@@ -17,6 +17,9 @@ namespace Latchkey.Accounts.Recovery;
 /// </summary>
 public sealed partial class AccountRecoveryService
 {
+    /// <summary>The links that change an account, which end when its password is reset or changed, an email change is undone, or it is disabled.</summary>
+    public static readonly IReadOnlyCollection<AccountTokenPurpose> PendingChanges = [AccountTokenPurpose.EmailChange, AccountTokenPurpose.PasswordReset];
+
     private readonly IAccountStore _accounts;
     private readonly IAccountTokenStore _tokens;
     private readonly IMailOutbox _mail;
@@ -137,7 +140,20 @@ public sealed partial class AccountRecoveryService
     /// tells nothing about whether the address has an account. Requests take the address's sign-up permits.
     /// </summary>
     /// <returns>The wait when the address is throttled, else <see langword="null"/>.</returns>
-    public async Task<TimeSpan?> RequestPasswordResetAsync(string? email, IPAddress? clientAddress, CancellationToken cancellationToken)
+    public Task<TimeSpan?> RequestPasswordResetAsync(string? email, IPAddress? clientAddress, CancellationToken cancellationToken) =>
+        RequestByAddressAsync(email, clientAddress, SendResetAsync, cancellationToken);
+
+    /// <summary>
+    /// Sends a new verification link to an address, for a user who cannot sign in to ask for one (with
+    /// <see cref="AccountOptions.RequireVerifiedEmail"/> on). Answers like <see cref="RequestPasswordResetAsync"/>:
+    /// the same whether or not the address has an unverified account.
+    /// </summary>
+    /// <returns>The wait when the address is throttled, else <see langword="null"/>.</returns>
+    public Task<TimeSpan?> RequestVerificationAsync(string? email, IPAddress? clientAddress, CancellationToken cancellationToken) =>
+        RequestByAddressAsync(email, clientAddress, SendVerificationByAddressAsync, cancellationToken);
+
+    private async Task<TimeSpan?> RequestByAddressAsync(
+        string? email, IPAddress? clientAddress, Func<string, IPAddress?, Task> send, CancellationToken cancellationToken)
     {
         var trimmed = email?.Trim() ?? string.Empty;
         var permit = await _throttle.TryAcquireSignUpAsync(clientAddress, cancellationToken).ConfigureAwait(false);
@@ -148,7 +164,7 @@ public sealed partial class AccountRecoveryService
 
         if (EmailAddress.Validate(trimmed, out var valid) is null)
         {
-            _background.Run(() => SendResetAsync(EmailAddress.Normalize(valid), clientAddress));
+            _background.Run(() => send(EmailAddress.Normalize(valid), clientAddress));
         }
 
         return null;
@@ -167,29 +183,34 @@ public sealed partial class AccountRecoveryService
             return new AccountFlowResult(AccountFlowStatus.Invalid, errors);
         }
 
-        // Hashed before the token is spent, so that a spent token always means a set password.
-        var hash = await _gate.RunAsync(() => _hasher.Hash(newPassword!), cancellationToken).ConfigureAwait(false);
         return await RedeemAsync(token, AccountTokenPurpose.PasswordReset, clientAddress, async (spent, origin, ct) =>
         {
             var account = await _accounts.FindByIdAsync(spent.AccountId, ct).ConfigureAwait(false);
-            if (account is null)
-            {
-                return AccountFlowResult.Of(AccountFlowStatus.AccountNotFound);
-            }
 
             // The token is bound to the password it was issued under: a change since then makes it void.
-            if (!SecretHash.FixedTimeEquals(AccountTokenCodec.PasswordStamp(account.PasswordHash), spent.Binding)
-                || !await _accounts.TryReplacePasswordHashAsync(account.Id, account.PasswordHash, hash, _time.GetUtcNow(), ct).ConfigureAwait(false))
+            if (account is null || !SecretHash.FixedTimeEquals(AccountTokenCodec.PasswordStamp(account.PasswordHash), spent.Binding))
+            {
+                _audit.AccountTokenRefused(nameof(AccountTokenPurpose.PasswordReset), "password changed since", origin.ClientIp);
+                return AccountFlowResult.Of(account is null ? AccountFlowStatus.AccountNotFound : AccountFlowStatus.TokenInvalid);
+            }
+
+            // Hashed only for a live token: a flood of made-up tokens costs no hashing.
+            var hash = await _gate.RunAsync(() => _hasher.Hash(newPassword!), ct).ConfigureAwait(false);
+            if (!await _accounts.TryReplacePasswordHashAsync(account.Id, account.PasswordHash, hash, _time.GetUtcNow(), ct).ConfigureAwait(false))
             {
                 _audit.AccountTokenRefused(nameof(AccountTokenPurpose.PasswordReset), "password changed since", origin.ClientIp);
                 return AccountFlowResult.Of(AccountFlowStatus.TokenInvalid);
             }
 
-            // Proving the mailbox also proves the address.
-            await _tokens.MarkEmailVerifiedAsync(account.Id, _time.GetUtcNow(), ct).ConfigureAwait(false);
+            // The password is set: what follows must happen even if the caller goes away.
+            var none = CancellationToken.None;
             _audit.PasswordReset(account.Id, origin.ClientIp);
-            await _signOut.SignOutEverywhereAsync(account.Id, null, origin, ct).ConfigureAwait(false);
-            await _mail.EnqueueAsync(MailTemplates.PasswordChanged, account.Email, new Dictionary<string, string> { ["email"] = account.Email }, account.Id, ct)
+            await _signOut.SignOutEverywhereAsync(account.Id, null, origin, none).ConfigureAwait(false);
+            await _tokens.RevokeUnspentAsync(account.Id, PendingChanges, null, none).ConfigureAwait(false);
+
+            // Proving the mailbox also proves the address.
+            await _tokens.MarkEmailVerifiedAsync(account.Id, _time.GetUtcNow(), none).ConfigureAwait(false);
+            await _mail.EnqueueAsync(MailTemplates.PasswordChanged, account.Email, new Dictionary<string, string> { ["email"] = account.Email }, account.Id, none)
                 .ConfigureAwait(false);
             return AccountFlowResult.Done;
         }, cancellationToken).ConfigureAwait(false);
@@ -234,8 +255,22 @@ public sealed partial class AccountRecoveryService
                     return (AccountFlowResult.Of(AccountFlowStatus.WrongPassword), AttemptOutcome.Failed);
                 }
 
+                // Every request mails an address of the caller's choosing: it takes the address's sign-up permit
+                // and the account's mail permit, like a sign-up and a resend.
+                var permit = await _throttle.TryAcquireSignUpAsync(clientAddress, ct).ConfigureAwait(false);
+                if (permit.IsAdmitted)
+                {
+                    permit = await TryAcquireLinkMailAsync(account.Id, clientAddress, ct).ConfigureAwait(false);
+                }
+
+                if (!permit.IsAdmitted)
+                {
+                    return (new AccountFlowResult(AccountFlowStatus.Throttled, RetryAfter: permit.RetryAfter), AttemptOutcome.Succeeded);
+                }
+
                 var normalized = EmailAddress.Normalize(trimmed);
-                if (await _accounts.FindByNormalizedEmailAsync(normalized, ct).ConfigureAwait(false) is not null)
+                if (await _accounts.FindByNormalizedEmailAsync(normalized, ct).ConfigureAwait(false) is not null
+                    || await _tokens.IsReservedAsync(normalized, account.Id, _time.GetUtcNow(), ct).ConfigureAwait(false))
                 {
                     // Only a caller who knows the password learns that the address is taken.
                     _audit.EmailChangeRefused(account.Id, "address taken", origin.ClientIp);
@@ -271,23 +306,40 @@ public sealed partial class AccountRecoveryService
             }
 
             var newEmail = spent.Binding!;
-            if (!await _tokens.TryChangeEmailAsync(account.Id, newEmail, EmailAddress.Normalize(newEmail), _time.GetUtcNow(), ct).ConfigureAwait(false))
+            var normalized = EmailAddress.Normalize(newEmail);
+            if (await _tokens.IsReservedAsync(normalized, account.Id, _time.GetUtcNow(), ct).ConfigureAwait(false))
             {
-                _audit.EmailChangeRefused(account.Id, "address taken", origin.ClientIp);
+                _audit.EmailChangeRefused(account.Id, "address reserved", origin.ClientIp);
                 return AccountFlowResult.Of(AccountFlowStatus.EmailTaken);
             }
 
+            // Only from the address this confirmation read: an undo that lands meanwhile wins.
+            if (!await _tokens.TryChangeEmailAsync(account.Id, newEmail, normalized, account.NormalizedEmail, _time.GetUtcNow(), ct).ConfigureAwait(false))
+            {
+                var holder = await _accounts.FindByNormalizedEmailAsync(normalized, ct).ConfigureAwait(false);
+                var taken = holder is not null && holder.Id != account.Id;
+                _audit.EmailChangeRefused(account.Id, taken ? "address taken" : "address changed since", origin.ClientIp);
+                return AccountFlowResult.Of(taken ? AccountFlowStatus.EmailTaken : AccountFlowStatus.TokenInvalid);
+            }
+
+            // The address has changed: the notice and its undo link must follow even if the caller goes away.
+            var none = CancellationToken.None;
             _emails.Set(account.Id, newEmail, _time.GetUtcNow());
             _audit.EmailChanged(account.Id, origin.ClientIp);
+
+            // Reset links mailed to the old address would outlive the change.
+            await _tokens.RevokeUnspentAsync(account.Id, [AccountTokenPurpose.PasswordReset], null, none).ConfigureAwait(false);
             var lifetime = _options.Value.EmailChangeUndoLifetime;
-            var undo = await IssueAsync(account.Id, AccountTokenPurpose.EmailChangeUndo, lifetime, account.Email, clientAddress, ct).ConfigureAwait(false);
+            var undo = await IssueAsync(
+                account.Id, AccountTokenPurpose.EmailChangeUndo, lifetime, AccountTokenCodec.UndoBinding(account.NormalizedEmail, account.Email), clientAddress, none)
+                .ConfigureAwait(false);
             await _mail.EnqueueAsync(MailTemplates.EmailChangeNotice, account.Email, new Dictionary<string, string>
             {
                 ["email"] = account.Email,
                 ["newEmail"] = newEmail,
                 ["link"] = Link("undo-email-change", undo),
                 ["expiresInHours"] = ((int)lifetime.TotalHours).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            }, account.Id, ct).ConfigureAwait(false);
+            }, account.Id, none).ConfigureAwait(false);
             return AccountFlowResult.Done;
         }, cancellationToken);
 
@@ -298,17 +350,47 @@ public sealed partial class AccountRecoveryService
     public Task<AccountFlowResult> UndoEmailChangeAsync(string? token, IPAddress? clientAddress, CancellationToken cancellationToken) =>
         RedeemAsync(token, AccountTokenPurpose.EmailChangeUndo, clientAddress, async (spent, origin, ct) =>
         {
-            var oldEmail = spent.Binding!;
-            if (!await _tokens.TryChangeEmailAsync(spent.AccountId, oldEmail, EmailAddress.Normalize(oldEmail), _time.GetUtcNow(), ct).ConfigureAwait(false))
+            // Tokens issued before undo bindings named the normalized address hold the address alone.
+            var oldEmail = AccountTokenCodec.UndoEmail(spent.Binding) ?? spent.Binding!;
+            if (!await _tokens.TryChangeEmailAsync(spent.AccountId, oldEmail, EmailAddress.Normalize(oldEmail), null, _time.GetUtcNow(), ct).ConfigureAwait(false))
             {
                 return AccountFlowResult.Of(AccountFlowStatus.EmailTaken);
             }
 
+            // Whoever changed the address may hold sessions, tokens and pending links: all of them end, even if
+            // the caller goes away now.
+            var none = CancellationToken.None;
             _emails.Set(spent.AccountId, oldEmail, _time.GetUtcNow());
             _audit.EmailChangeUndone(spent.AccountId, origin.ClientIp);
-            await _signOut.SignOutEverywhereAsync(spent.AccountId, null, origin, ct).ConfigureAwait(false);
+            await _signOut.SignOutEverywhereAsync(spent.AccountId, null, origin, none).ConfigureAwait(false);
+            await _tokens.RevokeUnspentAsync(spent.AccountId, PendingChanges, null, none).ConfigureAwait(false);
+
+            // Undo links of later changes went to addresses the account had after this one, perhaps to whoever
+            // made the changes: they end. Earlier ones stay, so that the first owner can still go back further.
+            await _tokens.RevokeUnspentAsync(spent.AccountId, [AccountTokenPurpose.EmailChangeUndo], spent.CreatedAt, none).ConfigureAwait(false);
             return AccountFlowResult.Done;
         }, cancellationToken);
+
+    private async Task SendVerificationByAddressAsync(string normalized, IPAddress? clientAddress)
+    {
+        try
+        {
+            var account = await _accounts.FindByNormalizedEmailAsync(normalized, CancellationToken.None).ConfigureAwait(false);
+            if (account is null || account.EmailVerifiedAt is not null
+                || !(await TryAcquireLinkMailAsync(account.Id, clientAddress, CancellationToken.None).ConfigureAwait(false)).IsAdmitted)
+            {
+                return;
+            }
+
+            await SendVerificationAsync(account, clientAddress, CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Off the request path nothing else would see the failure; it is logged.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            LogResetMailFailed(_logger, exception);
+        }
+    }
 
     private async Task SendResetAsync(string normalized, IPAddress? clientAddress)
     {
@@ -344,7 +426,7 @@ public sealed partial class AccountRecoveryService
     private async Task<ThrottleDecision> TryAcquireLinkMailAsync(string accountId, IPAddress? clientAddress, CancellationToken cancellationToken)
     {
         var options = _options.Value;
-        var decision = await _counters.TryAcquireAsync(ThrottleKeys.LinkMailKey(accountId), options.LinkMailsPerAccount, options.LinkMailWindow, cancellationToken)
+        var decision = await _counters.TryAcquireAsync(ThrottleKeys.LinkMailKey(accountId, clientAddress), options.LinkMailsPerAccount, options.LinkMailWindow, cancellationToken)
             .ConfigureAwait(false);
         if (!decision.IsAdmitted)
         {
@@ -409,6 +491,6 @@ public sealed partial class AccountRecoveryService
     private static string Minutes(TimeSpan lifetime) =>
         ((int)lifetime.TotalMinutes).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    [LoggerMessage(1020, LogLevel.Error, "Queueing a password-reset mail failed", EventName = "ResetMailFailed")]
+    [LoggerMessage(1020, LogLevel.Error, "Queueing a password-reset or verification mail failed", EventName = "ResetMailFailed")]
     private static partial void LogResetMailFailed(ILogger logger, Exception exception);
 }

@@ -34,4 +34,17 @@ public static class AccountTokenCodec
     /// <summary>A stamp of a password hash that a reset token is bound to; it changes whenever the password does.</summary>
     public static string PasswordStamp(string passwordHash) =>
         Base64Url.EncodeToString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(passwordHash)));
+
+    /// <summary>
+    /// The binding of an undo token: the normalized old address, a line feed, and the address as it was written.
+    /// The normalized part leads so that a store can find the live undo tokens that reserve an address by prefix.
+    /// </summary>
+    public static string UndoBinding(string normalizedEmail, string email) => UndoBindingPrefix(normalizedEmail) + email;
+
+    /// <summary>The start of every undo binding for <paramref name="normalizedEmail"/>.</summary>
+    public static string UndoBindingPrefix(string normalizedEmail) => normalizedEmail + "\n";
+
+    /// <summary>The address an undo binding restores, as it was written; <see langword="null"/> when malformed.</summary>
+    public static string? UndoEmail(string? binding) =>
+        binding?.IndexOf('\n', StringComparison.Ordinal) is { } at and >= 0 ? binding[(at + 1)..] : null;
 }
