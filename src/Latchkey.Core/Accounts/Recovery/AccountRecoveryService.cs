@@ -20,6 +20,7 @@ public sealed partial class AccountRecoveryService
     /// <summary>The links that change an account, which end when its password is reset or changed, an email change is undone, or it is disabled.</summary>
     public static readonly IReadOnlyCollection<AccountTokenPurpose> PendingChanges = [AccountTokenPurpose.EmailChange, AccountTokenPurpose.PasswordReset];
 
+    private static readonly TimeSpan ByAddressWorkDeferral = TimeSpan.FromMilliseconds(100);
     private readonly IAccountStore _accounts;
     private readonly IAccountTokenStore _tokens;
     private readonly IMailOutbox _mail;
@@ -164,7 +165,14 @@ public sealed partial class AccountRecoveryService
 
         if (EmailAddress.Validate(trimmed, out var valid) is null)
         {
-            _background.Run(() => send(EmailAddress.Normalize(valid), clientAddress));
+            // Past the lookup only a known address has work (a token, a queued mail); started at once, it overlaps the
+            // request's answer and slows it measurably (tens of microseconds at the median). Waiting lets the answer leave first.
+            var normalized = EmailAddress.Normalize(valid);
+            _background.Run(async () =>
+            {
+                await Task.Delay(ByAddressWorkDeferral).ConfigureAwait(false);
+                await send(normalized, clientAddress).ConfigureAwait(false);
+            });
         }
 
         return null;
