@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Latchkey.Accounts.Recovery;
 
 namespace Latchkey.Stores.Relational;
@@ -16,6 +17,13 @@ public class RelationalAccountTokenStore : IAccountTokenStore
         ArgumentNullException.ThrowIfNull(token);
         return _database.WriteAsync(async (transaction, ct) =>
         {
+            // Locking the account row makes concurrent issues for one account take turns, so that each one's
+            // DELETE sees the token the one before inserted and only the newest stays live.
+            await using (var lockAccount = transaction.Command("SELECT id FROM accounts WHERE id = @account" + _database.ForUpdate, ("account", token.AccountId)))
+            {
+                await lockAccount.ExecuteScalarAsync(ct).ConfigureAwait(false);
+            }
+
             await using (var drop = transaction.Command(
                 "DELETE FROM account_tokens WHERE account_id = @account AND purpose = @purpose AND used_at IS NULL",
                 ("account", token.AccountId), ("purpose", (int)token.Purpose)))
@@ -72,13 +80,24 @@ public class RelationalAccountTokenStore : IAccountTokenStore
         }, cancellationToken);
 
     /// <inheritdoc />
-    public Task<bool> TryChangeEmailAsync(string accountId, string email, string normalizedEmail, DateTimeOffset verifiedAt, CancellationToken cancellationToken) =>
-        _database.WriteAsync(async (transaction, ct) =>
+    public async Task<bool> TryChangeEmailAsync(string accountId, string email, string normalizedEmail, DateTimeOffset verifiedAt, CancellationToken cancellationToken)
+    {
+        try
         {
-            await using var command = transaction.Command(
-                "UPDATE accounts SET email = @email, email_normalized = @norm, email_verified_at = @at WHERE id = @id " +
-                "AND NOT EXISTS (SELECT 1 FROM accounts other WHERE other.email_normalized = @norm AND other.id <> @id)",
-                ("id", accountId), ("email", email), ("norm", normalizedEmail), ("at", verifiedAt.ToUnixMs()));
-            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
-        }, cancellationToken);
+            return await _database.WriteAsync(async (transaction, ct) =>
+            {
+                await using var command = transaction.Command(
+                    "UPDATE accounts SET email = @email, email_normalized = @norm, email_verified_at = @at WHERE id = @id " +
+                    "AND NOT EXISTS (SELECT 1 FROM accounts other WHERE other.email_normalized = @norm AND other.id <> @id)",
+                    ("id", accountId), ("email", email), ("norm", normalizedEmail), ("at", verifiedAt.ToUnixMs()));
+                return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbException exception) when (_database.IsUniqueViolation(exception))
+        {
+            // Where writers do not take turns (PostgreSQL), another account can take the address between the
+            // NOT EXISTS check and the update; the unique index refuses it, and that is the same answer.
+            return false;
+        }
+    }
 }

@@ -50,6 +50,12 @@ public abstract class RelationalDatabase : IDisposable
     /// <summary>Whether <paramref name="exception"/> is a foreign-key violation: a row written for an account deleted meanwhile.</summary>
     protected abstract bool IsForeignKeyViolation(DbException exception);
 
+    /// <summary>
+    /// Whether <paramref name="exception"/> is a uniqueness conflict with a row another writer committed meanwhile
+    /// (which <see cref="RunAsync{T}"/> passes on unchanged, for the store to answer as an outcome).
+    /// </summary>
+    public bool IsUniqueViolation(DbException exception) => IsConstraintViolation(exception) && !IsForeignKeyViolation(exception);
+
     /// <summary>Prepares the backend before migrations run (create a directory, switch journal mode…).</summary>
     protected virtual Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -12,7 +12,7 @@ namespace Latchkey.Stores.Tests;
 /// One behaviour, every backend: each subclass runs these tests against its own store. Times are whole
 /// milliseconds, as every store keeps them.
 /// </summary>
-public abstract class StoreConformanceTests : IAsyncLifetime
+public abstract partial class StoreConformanceTests : IAsyncLifetime
 {
     protected static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeMilliseconds(1_800_000_000_000);
 

@@ -1,4 +1,5 @@
 using Latchkey.Accounts;
+using Latchkey.Accounts.Recovery;
 using Latchkey.Keys;
 using Latchkey.RefreshTokens;
 using Latchkey.Revocation;
@@ -14,7 +15,8 @@ public sealed record StoreSet(
     ISessionStore Sessions,
     ISigningKeyStore Keys,
     IRefreshTokenStore RefreshTokens,
-    IRevocationStore Revocations) : IDisposable
+    IRevocationStore Revocations,
+    IAccountTokenStore AccountTokens) : IDisposable
 {
     public void Dispose() => Database.Dispose();
 }

@@ -20,6 +20,22 @@ public sealed class LatchkeyDatabase
     public string PasswordHashOf(string accountId) =>
         Scalar<string>("SELECT password_hash FROM accounts WHERE id = $p", accountId);
 
+    /// <summary>Each message waiting in the mail outbox: attempts so far, when it is next due, and until when it is leased.</summary>
+    public IReadOnlyList<(long Attempts, DateTimeOffset NextAttemptAt, DateTimeOffset LeaseUntil)> OutboxRows()
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT attempts, next_attempt_at, lease_until FROM mail_outbox";
+        using var reader = command.ExecuteReader();
+        var rows = new List<(long, DateTimeOffset, DateTimeOffset)>();
+        while (reader.Read())
+        {
+            rows.Add((reader.GetInt64(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2))));
+        }
+
+        return rows;
+    }
+
     /// <summary>The <c>id_hash</c> of every session of <paramref name="userId"/>.</summary>
     public IReadOnlyList<byte[]> SessionIdHashesOf(string userId)
     {

@@ -178,6 +178,79 @@ public sealed class MailDeliveryTests
     }
 
     [Fact]
+    public async Task SmtpDown_SignUpAndReset_SurviveAServerRestart_EachMailArrivesOnce_AndTheLinksWork()
+    {
+        await using var smtp = await TestSmtpServer.StartAsync();
+        await smtp.StopAsync();
+        var dataDirectory = LatchkeyTestServer.NewDataDirectory();
+        var outbox = new LatchkeyDatabase(dataDirectory);
+
+        // Retries a second or two apart, so that the restart can fall between two attempts (see below).
+        string[] arguments =
+        [
+            .. smtp.Arguments,
+            "--Latchkey:Mail:RetryDelay=00:00:02",
+            "--Latchkey:Mail:MaxRetryDelay=00:00:02",
+            "--Latchkey:Mail:PollInterval=00:00:00.200",
+        ];
+        var email = TestData.NewEmail();
+
+        await using (var first = await ServerProcess.StartAsync(dataDirectory, arguments))
+        {
+            using var client = first.CreateClient();
+            await client.RegisterAsync(email);
+            using (var reset = await client.PostJsonAsync("api/password-reset", new { email }, csrf: false))
+            {
+                Assert.Equal(HttpStatusCode.Accepted, reset.StatusCode);
+            }
+
+            // The reset mail is queued after the 202 answer (off the request path): wait until it is in the store,
+            // both messages have failed once, and neither is in the middle of an attempt. A process killed mid-attempt
+            // would leave its lease behind, and the message would wait out Latchkey:Mail:LeaseDuration (a minute at least).
+            await PollAsync(() => outbox.OutboxRows() is { Count: 2 } rows
+                && rows.All(r => r.Attempts >= 1 && r.LeaseUntil < TimeProvider.System.GetUtcNow() && r.NextAttemptAt > TimeProvider.System.GetUtcNow().AddMilliseconds(500))
+                ? "queued and waiting" : null);
+            await first.KillAsync();
+        }
+
+        // The restarted server tries again (SMTP still down): every message is still there, and failing.
+        var attemptsBefore = outbox.OutboxRows().Max(r => r.Attempts);
+        await using var second = await ServerProcess.StartAsync(dataDirectory, arguments);
+        await PollAsync(() => outbox.OutboxRows() is { Count: 2 } rows && rows.All(r => r.Attempts > attemptsBefore && r.LeaseUntil < TimeProvider.System.GetUtcNow()) ? "retried" : null);
+
+        await smtp.StartAgainAsync();
+        await smtp.WaitForAsync(2);
+        await PollAsync(() => outbox.OutboxRows().Count == 0 ? "empty" : null);
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var received = smtp.Messages;
+        Assert.Equal(2, received.Count);
+        Assert.All(received, m => Assert.Equal([email], m.To, StringComparer.OrdinalIgnoreCase));
+        Assert.Equal(2, received.Select(m => m.MessageId).Distinct().Count());
+
+        using var restarted = second.CreateClient();
+        var verification = Accounts.AccountRecoveryTests.TokenIn(Assert.Single(received, m => m.Text!.Contains("/verify-email#token=", StringComparison.Ordinal)));
+        var resetToken = Accounts.AccountRecoveryTests.TokenIn(Assert.Single(received, m => m.Text!.Contains("/reset-password#token=", StringComparison.Ordinal)));
+        using (var verify = await restarted.PostJsonAsync("api/accounts/verify", new { token = verification }, csrf: false))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, verify.StatusCode);
+        }
+
+        const string NewPassword = "a password set after the outage";
+        using (var complete = await restarted.PostJsonAsync("api/password-reset/complete", new { token = resetToken, newPassword = NewPassword }, csrf: false))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, complete.StatusCode);
+        }
+
+        using (var old = await restarted.LoginAsync(email))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, old.StatusCode);
+        }
+
+        using var login = await restarted.LoginAsync(email, NewPassword);
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+    }
+
+    [Fact]
     public async Task OutboxRow_HoldsNeitherRecipientNorSubjectNorBody()
     {
         await using var smtp = await TestSmtpServer.StartAsync();
