@@ -34,6 +34,11 @@ public sealed partial class AccountRecoveryPageTests(AccountRecoveryPageTests.Ma
         await Assertions.Expect(page).ToHaveURLAsync(fixture.Origin + "/reset-password");
         Assert.DoesNotContain("token", await page.EvaluateAsync<string>("() => location.href"), StringComparison.Ordinal);
 
+        // Two different passwords are caught on the page; one the policy refuses, by the server, and the link stays usable.
+        await SetNewPasswordAsync(page, NewPassword, "another passphrase");
+        await Assertions.Expect(page.Locator("#confirmPassword-error")).ToHaveTextAsync("Type the same password twice.");
+        await SetNewPasswordAsync(page, "short", "short");
+        await Assertions.Expect(page.Locator("#newPassword-error")).ToHaveTextAsync("A password has at least 8 characters.");
         await SetNewPasswordAsync(page);
         await page.GetByRole(AriaRole.Link, new() { Name = "Sign in with your new password" }).ClickAsync();
         await page.WaitForURLAsync("**/signin");
@@ -79,6 +84,9 @@ public sealed partial class AccountRecoveryPageTests(AccountRecoveryPageTests.Ma
         var newEmail = TestData.NewEmail();
         seen = fixture.Smtp.Messages.Count;
         await page.GetByLabel("New email").FillAsync(newEmail);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync("not my password");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Change email" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#emailPassword-error")).ToHaveTextAsync("The current password is wrong.");
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(TestData.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Change email" }).ClickAsync();
         await Assertions.Expect(page.Locator("#email-status")).ToContainTextAsync($"We sent a link to {newEmail}.");
@@ -88,8 +96,14 @@ public sealed partial class AccountRecoveryPageTests(AccountRecoveryPageTests.Ma
         await Assertions.Expect(page.Locator("#user-email")).ToHaveTextAsync(newEmail);
         await Assertions.Expect(page.Locator("#email-unverified")).ToBeHiddenAsync();
 
-        // The old address was told, and its link undoes the change and ends every session.
+        // The old address was told, and its link undoes the change and ends every session, once confirmed:
+        // opening the page alone changes nothing.
         await links.GotoAsync(await fixture.LinkAsync(email, "undo-email-change", seen));
+        var undo = links.GetByRole(AriaRole.Button, new() { Name = "Undo the change" });
+        await Assertions.Expect(undo).ToBeVisibleAsync();
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("#user-email")).ToHaveTextAsync(newEmail);
+        await undo.ClickAsync();
         await Assertions.Expect(links.Locator("#link-done")).ToBeVisibleAsync();
         await page.ReloadAsync();
         await BrowserTab.WaitForUrlAsync(page, "**/signin?returnTo=%2Faccount");
@@ -97,10 +111,10 @@ public sealed partial class AccountRecoveryPageTests(AccountRecoveryPageTests.Ma
         Assert.Empty(tab.CspViolations);
     }
 
-    private static async Task SetNewPasswordAsync(IPage page)
+    private static async Task SetNewPasswordAsync(IPage page, string password = NewPassword, string? confirmation = null)
     {
-        await page.GetByLabel("New password", new() { Exact = true }).FillAsync(NewPassword);
-        await page.GetByLabel("Confirm new password").FillAsync(NewPassword);
+        await page.GetByLabel("New password", new() { Exact = true }).FillAsync(password);
+        await page.GetByLabel("Confirm new password").FillAsync(confirmation ?? password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Set new password" }).ClickAsync();
     }
 

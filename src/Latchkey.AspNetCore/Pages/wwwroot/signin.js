@@ -28,6 +28,9 @@ form.addEventListener('submit', async (event) => {
       showAlert(alertBox, 'The email or password is wrong.');
       form.password.value = '';
       form.password.focus();
+    } else if (error.problem && error.problem.code === 'email_not_verified') {
+      // Only the right password gets here; without the mail, a password reset proves the address too.
+      showAlert(alertBox, `${error.message} Open the link we emailed to it, or use “Forgot password?”: a reset also verifies the address.`);
     } else {
       showProblem(form, alertBox, error);
     }
