@@ -36,7 +36,7 @@ internal static class AccountEndpoints
         return result.Status switch
         {
             RegistrationStatus.Created => TypedResults.Json(
-                UserResponse.For(result.Account!), LatchkeyJsonContext.Default.UserResponse, statusCode: StatusCodes.Status201Created),
+                new AccountCreatedResponse(result.Account!.Id, result.Account.Email), LatchkeyJsonContext.Default.AccountCreatedResponse, statusCode: StatusCodes.Status201Created),
             RegistrationStatus.EmailTaken => LatchkeyProblems.Result(LatchkeyErrors.EmailTaken),
             RegistrationStatus.Throttled => LatchkeyProblems.Result(LatchkeyErrors.TooManyAttempts, retryAfter: result.RetryAfter),
             _ => LatchkeyProblems.Result(LatchkeyErrors.ValidationFailed, errors: result.Errors),

@@ -27,6 +27,9 @@ public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewP
 /// <summary>Body of <c>DELETE /api/account</c>: the current password, for re-authentication.</summary>
 public sealed record DeleteAccountRequest(string? CurrentPassword);
 
+/// <summary>The answer to <c>POST /api/accounts</c>: exactly the contract's <c>{"id","email"}</c> (a new address is never verified).</summary>
+public sealed record AccountCreatedResponse(string Id, string Email);
+
 /// <summary>An account as shown to its owner; <paramref name="EmailVerified"/> says whether an emailed link proved the address.</summary>
 public sealed record UserResponse(string Id, string Email, bool EmailVerified)
 {
@@ -83,6 +86,7 @@ public sealed record ProbeResponse(
 [JsonSerializable(typeof(DeleteAccountRequest))]
 [JsonSerializable(typeof(LoginResponse))]
 [JsonSerializable(typeof(UserResponse))]
+[JsonSerializable(typeof(AccountCreatedResponse))]
 [JsonSerializable(typeof(CurrentSessionResponse))]
 [JsonSerializable(typeof(SessionListItem[]))]
 [JsonSerializable(typeof(MeResponse))]

@@ -139,8 +139,7 @@ public sealed partial class AccountRecoveryTests
         await using var server = await StartAsync(smtp, settings: new() { ["Latchkey:Accounts:RequireVerifiedEmail"] = "true" });
         var email = TestData.NewEmail();
         using var client = server.CreateClient();
-        var account = await client.RegisterAsync(email);
-        Assert.False(account["emailVerified"]!.GetValue<bool>());
+        await client.RegisterAsync(email);
 
         using (var wrong = await client.LoginAsync(email, "not the password at all"))
         {
