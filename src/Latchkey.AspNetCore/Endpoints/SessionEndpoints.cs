@@ -69,6 +69,13 @@ internal static class SessionEndpoints
         // Session fixation: whatever id the client brought is ended, and the new session gets a fresh one.
         await sessions.EndByRawIdAsync(SessionCookie.Read(context.Request), origin, ct);
         var created = await sessions.CreateAsync(account.Id, origin, ct);
+        if (await accounts.RecheckAfterSignInAsync(account, ct) is not SignInStatus.Succeeded and var changed)
+        {
+            // Disabled, reset or signed out everywhere while the password was being checked: the new session goes too.
+            await sessions.EndAsync(created.Session, origin, CancellationToken.None);
+            return LatchkeyProblems.Result(changed == SignInStatus.Disabled ? LatchkeyErrors.AccountDisabled : LatchkeyErrors.InvalidCredentials);
+        }
+
         SessionCookie.Write(context, created.RawId, created.Session.AbsoluteExpiresAt);
         DeviceCookie.Write(context, result.Device!);
         return TypedResults.Json(

@@ -174,6 +174,23 @@ public sealed class AccountService
             cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Checks, after a session or refresh family was written for <paramref name="signedIn"/>, that the account is
+    /// still as the sign-in read it. A disable, a password reset or change, or "log out everywhere" that ran
+    /// during the password check ends the account's sessions before or after that write: before, this re-read
+    /// sees the change and the caller undoes its write; after, the write was swept away with the rest.
+    /// </summary>
+    /// <returns><see cref="SignInStatus.Succeeded"/>, <see cref="SignInStatus.Disabled"/>, or <see cref="SignInStatus.InvalidCredentials"/> for a changed password or a deleted account.</returns>
+    public async Task<SignInStatus> RecheckAfterSignInAsync(Account signedIn, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(signedIn);
+        var current = await _store.FindByIdAsync(signedIn.Id, cancellationToken).ConfigureAwait(false);
+        return current is null ? SignInStatus.InvalidCredentials
+            : current.DisabledAt is not null ? SignInStatus.Disabled
+            : current.PasswordChangedAt != signedIn.PasswordChangedAt || current.TokenGeneration != signedIn.TokenGeneration ? SignInStatus.InvalidCredentials
+            : SignInStatus.Succeeded;
+    }
+
     /// <summary>Finds an account by id.</summary>
     public Task<Account?> FindByIdAsync(string userId, CancellationToken cancellationToken) =>
         _store.FindByIdAsync(userId, cancellationToken);

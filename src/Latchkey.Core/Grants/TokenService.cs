@@ -92,6 +92,13 @@ public sealed class TokenService
         var clientId = client?.ClientId ?? _options.Value.DefaultClientId;
         var granted = string.Join(' ', requested);
         var (refresh, family) = await _refreshTokens.IssueAsync(account.Id, clientId, granted, origin, cancellationToken).ConfigureAwait(false);
+        if (await _accounts.RecheckAfterSignInAsync(account, cancellationToken).ConfigureAwait(false) is not SignInStatus.Succeeded and var changed)
+        {
+            // Disabled, reset or signed out everywhere while the password was being checked: the new family goes too.
+            await _refreshTokens.RevokeAsync(refresh, origin, CancellationToken.None).ConfigureAwait(false);
+            return TokenResult.Fail(OAuthErrors.InvalidGrant, changed == SignInStatus.Disabled ? AccountDisabledDescription : "The username or password is wrong.");
+        }
+
         var access = Issue(new AccessTokenClaims(account.Id, clientId, granted, RefreshTokenService.SessionIdOf(family.FamilyId), account.TokenGeneration));
         return new TokenResult(access, refresh, granted, null, null) { DeviceToken = signIn.Device?.Token };
     }

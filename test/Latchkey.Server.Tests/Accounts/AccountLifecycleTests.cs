@@ -2,8 +2,10 @@ using System.Net;
 using Latchkey.Accounts;
 using Latchkey.AspNetCore.Events;
 using Latchkey.Diagnostics;
+using Latchkey.AspNetCore;
 using Latchkey.Security;
 using Latchkey.Server.Tests.Infrastructure;
+using Latchkey.Sessions;
 using Latchkey.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -13,6 +15,7 @@ namespace Latchkey.Server.Tests.Accounts;
 public sealed class AccountLifecycleTests(AccountLifecycleTests.Fixture fixture) : IClassFixture<AccountLifecycleTests.Fixture>
 {
     private const string RacePrefix = "race-";
+    private const string DisableRacePrefix = "disabled-midway-";
     private readonly LatchkeyTestServer _server = fixture.Server;
 
     private AccountLifecycleService Lifecycle => _server.App.Services.GetRequiredService<AccountLifecycleService>();
@@ -197,6 +200,36 @@ public sealed class AccountLifecycleTests(AccountLifecycleTests.Fixture fixture)
     }
 
     [Fact]
+    public async Task Login_RacingDisable_AnswersAccountDisabled_AndLeavesNoSession()
+    {
+        // The SigningIn event disables the account after its password was checked and after the disable swept
+        // its sessions, so that only the re-check after the session write can catch it.
+        using var client = _server.CreateClient();
+        var email = DisableRacePrefix + TestData.NewEmail();
+        var id = (await client.RegisterAsync(email))["id"]!.GetValue<string>();
+
+        using var login = await client.LoginAsync(email);
+
+        await ProblemAssert.IsAsync(login, HttpStatusCode.Forbidden, "account_disabled");
+        Assert.False(login.Headers.TryGetValues("Set-Cookie", out var cookies) && cookies.Any(c => c.Contains(LatchkeyDefaults.SessionCookieName + "=", StringComparison.Ordinal)));
+        Assert.Empty(await _server.App.Services.GetRequiredService<SessionManager>().ListAsync(id, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task PasswordGrant_RacingDisable_AnswersInvalidGrant_AndItsRefreshTokenIsDead()
+    {
+        using var client = _server.CreateClient();
+        var email = DisableRacePrefix + TestData.NewEmail();
+        var id = (await client.RegisterAsync(email))["id"]!.GetValue<string>();
+
+        using var grant = await client.PasswordGrantAsync(email);
+
+        await OAuthAssert.IsErrorAsync(grant, HttpStatusCode.BadRequest, "invalid_grant");
+        var audit = _server.Logs.Named("RefreshFamilyRevoked");
+        Assert.Contains(audit, e => e["AccountId"] == id);
+    }
+
+    [Fact]
     public async Task Refresh_RacingDeletion_NeverAnswers500()
     {
         using var client = _server.CreateClient();
@@ -230,6 +263,12 @@ public sealed class AccountLifecycleTests(AccountLifecycleTests.Fixture fixture)
             {
                 OnSigningIn = async context =>
                 {
+                    if (context.Account.Email.StartsWith(DisableRacePrefix, StringComparison.Ordinal))
+                    {
+                        await context.HttpContext.RequestServices.GetRequiredService<AccountLifecycleService>()
+                            .DisableAsync(context.Account.Id, SecurityAudit.LifecycleActor.Operator, new RequestOrigin(null, null), CancellationToken.None);
+                    }
+
                     if (context.Account.Email.StartsWith(RacePrefix, StringComparison.Ordinal))
                     {
                         await context.HttpContext.RequestServices.GetRequiredService<AccountLifecycleService>()
