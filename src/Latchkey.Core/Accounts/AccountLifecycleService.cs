@@ -173,18 +173,27 @@ public sealed class AccountLifecycleService
 
         // Rows that reference the account went with it; sessions kept outside the database (Redis) and
         // any that a racing login created before the delete are removed here.
-        await _sessions.DeleteAllForUserAsync(account.Id, null, cancellationToken).ConfigureAwait(false);
-        await _counters.ForgetAsync(ThrottleKeys.For(account.NormalizedEmail, null).Subject, cancellationToken).ConfigureAwait(false);
+        // The account is gone: what follows must happen even if the caller goes away.
+        var none = CancellationToken.None;
+        await _sessions.DeleteAllForUserAsync(account.Id, null, none).ConfigureAwait(false);
+        await _counters.ForgetAsync(ThrottleKeys.For(account.NormalizedEmail, null).Subject, none).ConfigureAwait(false);
         _emails.Remove(account.Id);
         _audit.AccountDeleted(account.Id, actor, origin.ClientIp);
 
         // After the delete, and with no account id: the queued message must not keep the account alive or
-        // be removed with it.
+        // be removed with it. It is a courtesy: a full outbox must not turn a done deletion into an error.
         if (_mail is not null)
         {
-            await _mail.EnqueueAsync(
-                MailTemplates.AccountDeleted, account.Email, new Dictionary<string, string>(StringComparer.Ordinal) { ["email"] = account.Email }, null, cancellationToken)
-                .ConfigureAwait(false);
+            try
+            {
+                await _mail.EnqueueAsync(
+                    MailTemplates.AccountDeleted, account.Email, new Dictionary<string, string>(StringComparer.Ordinal) { ["email"] = account.Email }, null, none)
+                    .ConfigureAwait(false);
+            }
+            catch (ServerBusyException)
+            {
+                _audit.GoodbyeMailDropped(account.Id);
+            }
         }
 
         return new AccountLifecycleResult(AccountLifecycleStatus.Done, account);

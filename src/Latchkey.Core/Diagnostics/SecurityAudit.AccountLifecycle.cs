@@ -37,4 +37,8 @@ public sealed partial class SecurityAudit
     /// </summary>
     [LoggerMessage(1539, LogLevel.Warning, "Disabled account {AccountId} refused at {Step} from {ClientIp}", EventName = "DisabledAccountRefused")]
     public partial void DisabledAccountRefused(string accountId, string step, string? clientIp);
+
+    /// <summary>1540: an account was deleted, but the goodbye message could not be queued because the mail outbox is full.</summary>
+    [LoggerMessage(1540, LogLevel.Warning, "Account {AccountId} deleted; its goodbye message was dropped (mail outbox full)", EventName = "GoodbyeMailDropped")]
+    public partial void GoodbyeMailDropped(string accountId);
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using Latchkey.Accounts;
 using Latchkey.Mail;
 using Latchkey.Server.Tests.Infrastructure;
 using Latchkey.Testing;
@@ -348,6 +349,16 @@ public sealed class MailDeliveryTests
 
         await ProblemDetailsAssert.IsProblemAsync(refused, HttpStatusCode.ServiceUnavailable, "server_busy");
         Assert.Equal(TimeSpan.FromSeconds(30), refused.Headers.RetryAfter?.Delta);
+        Assert.Equal(2, await app.Services.GetRequiredService<IMailOutboxStore>().CountAsync(default));
+
+        // A deletion still happens with the outbox full: its goodbye message is a courtesy, dropped and logged.
+        var accounts = app.Services.GetRequiredService<IAccountStore>();
+        var now = TimeProvider.System.GetUtcNow();
+        var account = new Account(Guid.NewGuid().ToString(), "leaving@example.test", "LEAVING@EXAMPLE.TEST", "$argon2id$unused", now, now);
+        Assert.True(await accounts.TryCreateAsync(account, default));
+        var deleted = await app.Services.GetRequiredService<AccountLifecycleService>().DeleteAsync(account.Id, new Latchkey.Security.RequestOrigin(null, null), default);
+        Assert.Equal(AccountLifecycleStatus.Done, deleted.Status);
+        Assert.Null(await accounts.FindByIdAsync(account.Id, default));
         Assert.Equal(2, await app.Services.GetRequiredService<IMailOutboxStore>().CountAsync(default));
         await app.StopAsync();
     }
