@@ -18,6 +18,7 @@ public abstract class LoginThrottleConformanceTests : IAsyncLifetime
     /// <summary>The address most attempts come from.</summary>
     protected static readonly IPAddress Address = IPAddress.Parse("192.0.2.1");
 
+    private readonly Lock _creating = new();
     private ILoginThrottle? _throttle;
 
     /// <summary>The counters' clock.</summary>
@@ -34,7 +35,17 @@ public abstract class LoginThrottleConformanceTests : IAsyncLifetime
     };
 
     /// <summary>The throttle under test, on <see cref="Time"/>.</summary>
-    protected ILoginThrottle Throttle => _throttle ??= Create(Time);
+    /// <remarks>Created once even when its first readers are parallel tasks: two throttles would split the counts.</remarks>
+    protected ILoginThrottle Throttle
+    {
+        get
+        {
+            lock (_creating)
+            {
+                return _throttle ??= Create(Time);
+            }
+        }
+    }
 
     /// <inheritdoc />
     public virtual Task InitializeAsync() => Task.CompletedTask;
