@@ -10,6 +10,7 @@ namespace Latchkey.Sessions;
 /// <param name="AbsoluteExpiresAt">When the session ends whatever the activity.</param>
 /// <param name="UserAgent">The login request's User-Agent, truncated.</param>
 /// <param name="IpAddress">The login request's client address.</param>
+/// <param name="Methods">How the user authenticated; the session's <see cref="CreatedAt"/> is when (a re-authentication starts a new session).</param>
 public sealed record Session(
     byte[] IdHash,
     string PublicId,
@@ -19,7 +20,8 @@ public sealed record Session(
     DateTimeOffset IdleExpiresAt,
     DateTimeOffset AbsoluteExpiresAt,
     string? UserAgent,
-    string? IpAddress)
+    string? IpAddress,
+    AuthenticationMethods Methods = AuthenticationMethods.Password)
 {
     /// <summary>The earlier of the two expiry times.</summary>
     public DateTimeOffset ExpiresAt => IdleExpiresAt < AbsoluteExpiresAt ? IdleExpiresAt : AbsoluteExpiresAt;

@@ -46,8 +46,15 @@ public sealed class SessionManager
         _logger = logger;
     }
 
-    /// <summary>Starts a new session for <paramref name="userId"/> with a fresh random id; it keeps the origin's address and user agent.</summary>
-    public async Task<NewSession> CreateAsync(string userId, RequestOrigin origin, CancellationToken cancellationToken)
+    /// <summary>Starts a new session for <paramref name="userId"/>, signed in with a password alone.</summary>
+    public Task<NewSession> CreateAsync(string userId, RequestOrigin origin, CancellationToken cancellationToken) =>
+        CreateAsync(userId, origin, AuthenticationMethods.Password, cancellationToken);
+
+    /// <summary>
+    /// Starts a new session for <paramref name="userId"/> with a fresh random id; it keeps the origin's address and
+    /// user agent, and <paramref name="methods"/>: how the user proved who they are.
+    /// </summary>
+    public async Task<NewSession> CreateAsync(string userId, RequestOrigin origin, AuthenticationMethods methods, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(userId);
         ArgumentNullException.ThrowIfNull(origin);
@@ -64,7 +71,8 @@ public sealed class SessionManager
             Min(now + options.IdleTimeout, absolute),
             absolute,
             KeptUserAgent(origin.UserAgent),
-            Truncate(origin.ClientIp, 64));
+            Truncate(origin.ClientIp, 64),
+            methods);
         await _store.CreateAsync(session, cancellationToken).ConfigureAwait(false);
         _audit.SessionStarted(session.PublicId, userId, origin.ClientIp);
         return new NewSession(session, rawId, CsrfTokens.For(rawId));
