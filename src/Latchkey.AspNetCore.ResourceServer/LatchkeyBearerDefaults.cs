@@ -30,6 +30,15 @@ public static class LatchkeyBearerDefaults
     /// <summary>The claim carrying the session or refresh-token family the token derives from, when it has one.</summary>
     public const string SessionIdClaim = AccessTokenClaimNames.SessionId;
 
+    /// <summary>The claim type of <c>auth_time</c> (Unix seconds), when the token names when the user authenticated.</summary>
+    public const string AuthTimeClaim = AccessTokenClaimNames.AuthTime;
+
+    /// <summary>The claim type of <c>acr</c>: <c>1</c> for one factor, <c>2</c> for more.</summary>
+    public const string AcrClaim = AccessTokenClaimNames.Acr;
+
+    /// <summary>The claim type of <c>amr</c>; one claim per method (<c>pwd</c>, <c>otp</c>, <c>hwk</c>, <c>user</c>, <c>mfa</c>).</summary>
+    public const string AmrClaim = AccessTokenClaimNames.Amr;
+
     /// <summary>
     /// The claim naming how the caller authenticated: <see cref="AuthMethod"/> for a bearer token (the Latchkey
     /// server's session scheme sets <c>session</c>).

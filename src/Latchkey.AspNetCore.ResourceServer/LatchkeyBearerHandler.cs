@@ -132,7 +132,7 @@ internal sealed class LatchkeyBearerHandler : AuthenticationHandler<LatchkeyBear
     }
 
     // The same claims on the server and on every resource server: sub, client_id, scope, sid when the token has
-    // one, and the authentication method. The issuer of each claim is the token's.
+    // one, auth_time, acr and one amr claim per method when the token has them, and the authentication method. The issuer of each claim is the token's.
     private static ClaimsIdentity CreateIdentity(AccessToken access, string scheme)
     {
         var issuer = access.Issuer;
@@ -146,6 +146,22 @@ internal sealed class LatchkeyBearerHandler : AuthenticationHandler<LatchkeyBear
         if (access.SessionId is not null)
         {
             claims.Add(new Claim(LatchkeyBearerDefaults.SessionIdClaim, access.SessionId, ClaimValueTypes.String, issuer));
+        }
+
+        if (access.AuthTime is { } authTime)
+        {
+            claims.Add(new Claim(
+                LatchkeyBearerDefaults.AuthTimeClaim, authTime.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), ClaimValueTypes.Integer64, issuer));
+        }
+
+        if (access.Acr is not null)
+        {
+            claims.Add(new Claim(LatchkeyBearerDefaults.AcrClaim, access.Acr, ClaimValueTypes.String, issuer));
+        }
+
+        foreach (var method in access.Amr.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            claims.Add(new Claim(LatchkeyBearerDefaults.AmrClaim, method, ClaimValueTypes.String, issuer));
         }
 
         return new ClaimsIdentity(claims, scheme, LatchkeyBearerDefaults.SubjectClaim, roleType: null);

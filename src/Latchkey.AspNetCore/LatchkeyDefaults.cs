@@ -39,6 +39,12 @@ public static class LatchkeyDefaults
     /// <summary>The claim carrying the session's public id.</summary>
     public const string SessionIdClaim = LatchkeyBearerDefaults.SessionIdClaim;
 
+    /// <summary>The claim type of <c>auth_time</c> on a bearer-authenticated request.</summary>
+    public const string AuthTimeClaim = LatchkeyBearerDefaults.AuthTimeClaim;
+
+    /// <summary>The claim type of <c>amr</c> on a bearer-authenticated request (one claim per method).</summary>
+    public const string AmrClaim = LatchkeyBearerDefaults.AmrClaim;
+
     /// <summary>The claim carrying the subject (account id or client id).</summary>
     public const string SubjectClaim = LatchkeyBearerDefaults.SubjectClaim;
 }

@@ -28,6 +28,7 @@ public static class LatchkeyEndpointRouteBuilderExtensions
         AccountEndpoints.Map(api);
         AccountRecoveryEndpoints.Map(api);
         SessionEndpoints.Map(api);
+        MfaEndpoints.Map(api);
         MeEndpoints.Map(api);
         SessionTokenEndpoints.Map(api);
         GroupFallback.Map(api, apiMarker);

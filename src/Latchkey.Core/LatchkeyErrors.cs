@@ -56,6 +56,22 @@ public static class LatchkeyErrors
     public const string AccountTokenUsed = "account_token_used";
     /// <summary>The password was right, but the account's email address is not verified yet.</summary>
     public const string EmailNotVerified = "email_not_verified";
+    /// <summary>The password was right and the account has a second factor: finish with the <c>challenge</c> the problem carries at <c>POST /api/session/mfa</c>.</summary>
+    public const string MfaRequired = "mfa_required";
+    /// <summary>The password was right, but every account must have a second factor and this one has none: enrol one with the <c>challenge</c> the problem carries.</summary>
+    public const string MfaEnrollmentRequired = "mfa_enrollment_required";
+    /// <summary>The sign-in challenge is malformed, unknown, expired or spent, or the password changed since; sign in again.</summary>
+    public const string MfaChallengeInvalid = "mfa_challenge_invalid";
+    /// <summary>The TOTP or recovery code is wrong, malformed, or was used before.</summary>
+    public const string InvalidMfaCode = "invalid_mfa_code";
+    /// <summary>Second factors are turned off on this server (<c>Latchkey:Mfa:Required</c> is <c>Off</c>).</summary>
+    public const string MfaOff = "mfa_off";
+    /// <summary>The account already has a confirmed TOTP authenticator; remove it before enrolling another.</summary>
+    public const string TotpAlreadyEnabled = "totp_already_enabled";
+    /// <summary>The account has no TOTP authenticator in the state this needs (none pending to confirm, none confirmed for recovery codes).</summary>
+    public const string TotpNotEnabled = "totp_not_enabled";
+    /// <summary>This action needs a recent sign-in (<c>Latchkey:Sessions:ReauthWindow</c>): sign in again, then retry.</summary>
+    public const string ReauthenticationRequired = "reauthentication_required";
     /// <summary>An unexpected server fault; never caused by input alone.</summary>
     public const string InternalError = "internal_error";
 }

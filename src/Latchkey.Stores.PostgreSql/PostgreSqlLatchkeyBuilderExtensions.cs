@@ -31,6 +31,7 @@ public static class PostgreSqlLatchkeyBuilderExtensions
             connectionString, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PostgreSqlDatabase>>()));
         services.Replace(ServiceDescriptor.Singleton<IAccountStore, PostgreSqlAccountStore>());
         services.Replace(ServiceDescriptor.Singleton<IAccountTokenStore, PostgreSqlAccountTokenStore>());
+        services.Replace(ServiceDescriptor.Singleton<Latchkey.Mfa.IMfaStore, PostgreSqlMfaStore>());
         services.Replace(ServiceDescriptor.Singleton<ISessionStore, PostgreSqlSessionStore>());
         services.Replace(ServiceDescriptor.Singleton<ISigningKeyStore, PostgreSqlSigningKeyStore>());
         services.Replace(ServiceDescriptor.Singleton<IRefreshTokenStore, PostgreSqlRefreshTokenStore>());

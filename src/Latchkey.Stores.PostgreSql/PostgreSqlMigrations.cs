@@ -115,5 +115,24 @@ internal static class PostgreSqlMigrations
         new(5, "accounts: disabled_at", """
             ALTER TABLE accounts ADD COLUMN disabled_at bigint;
             """),
+        new(6, "multi-factor authentication: session methods, TOTP, recovery codes", """
+            ALTER TABLE sessions ADD COLUMN methods integer NOT NULL DEFAULT 1;
+
+            CREATE TABLE mfa_totp (
+                account_id text NOT NULL PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+                secret bytea NOT NULL,
+                created_at bigint NOT NULL,
+                confirmed_at bigint,
+                last_step bigint NOT NULL DEFAULT -1
+            );
+
+            CREATE TABLE mfa_recovery_codes (
+                account_id text NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                code_hash bytea NOT NULL,
+                created_at bigint NOT NULL,
+                used_at bigint,
+                PRIMARY KEY (account_id, code_hash)
+            );
+            """),
     ];
 }

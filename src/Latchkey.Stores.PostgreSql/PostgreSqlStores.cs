@@ -25,3 +25,6 @@ public sealed class PostgreSqlMailOutboxStore(PostgreSqlDatabase database) : Rel
 
 /// <summary>Emailed account tokens in PostgreSQL.</summary>
 public sealed class PostgreSqlAccountTokenStore(PostgreSqlDatabase database) : RelationalAccountTokenStore(database);
+
+/// <summary>Second factors (TOTP, recovery codes) in PostgreSQL.</summary>
+public sealed class PostgreSqlMfaStore(PostgreSqlDatabase database) : RelationalMfaStore(database);

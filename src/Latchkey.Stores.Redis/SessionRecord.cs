@@ -19,6 +19,8 @@ namespace Latchkey.Stores.Redis;
 /// text; the user agent with a varint length.</para>
 /// <para>Version 1 (still read, and written for a session version 2 cannot express): version, public
 /// id, four times (Unix ms), then length-prefixed user id, address and user agent.</para>
+/// <para>Versions 3 and 4 are versions 2 and 1 followed by one byte: how the user authenticated
+/// (<see cref="AuthenticationMethods"/>). They are what is written; versions 1 and 2 are read as a password sign-in.</para>
 /// <para>Redis allocates in size classes (…, 192, 224, 256 bytes): a version 1 record with a
 /// 125-character user agent took 223 bytes, 344 in all; version 2 takes 181, 280 in all.</para>
 /// </remarks>
@@ -26,6 +28,8 @@ internal static class SessionRecord
 {
     private const byte Version1 = 1;
     private const byte Version2 = 2;
+    private const byte Version3 = 3;
+    private const byte Version4 = 4;
     private const byte GuidUserId = 0xFF;
     private const byte IPv4Address = 0xFE;
     private const byte IPv6Address = 0xFD;
@@ -40,15 +44,29 @@ internal static class SessionRecord
             throw new ArgumentException("The session does not fit the Redis record format.", nameof(session));
         }
 
-        return EncodeCompact(session, publicId) ?? EncodePlain(session, publicId);
+        // The methods byte trails the older layouts, so that their readers stay as they were.
+        return EncodeCompact(session, publicId) is { } compact
+            ? WithMethods(compact, Version3, session.Methods)
+            : WithMethods(EncodePlain(session, publicId), Version4, session.Methods);
     }
 
     public static Session? Decode(byte[] idHash, ReadOnlySpan<byte> data) => data.IsEmpty ? null : data[0] switch
     {
         Version1 => DecodePlain(idHash, data),
         Version2 => DecodeCompact(idHash, data),
+        Version3 when data.Length > 1 => DecodeCompact(idHash, data[..^1]) is { } session ? session with { Methods = (AuthenticationMethods)data[^1] } : null,
+        Version4 when data.Length > 1 => DecodePlain(idHash, data[..^1]) is { } session ? session with { Methods = (AuthenticationMethods)data[^1] } : null,
         _ => null,
     };
+
+    private static byte[] WithMethods(byte[] record, byte version, AuthenticationMethods methods)
+    {
+        var result = new byte[record.Length + 1];
+        record.CopyTo(result, 0);
+        result[0] = version;
+        result[^1] = (byte)methods;
+        return result;
+    }
 
     private static byte[]? EncodeCompact(Session session, byte[] publicId)
     {

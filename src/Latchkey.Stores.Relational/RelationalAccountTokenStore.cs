@@ -72,6 +72,20 @@ public class RelationalAccountTokenStore : IAccountTokenStore
         }, cancellationToken);
 
     /// <inheritdoc />
+    public Task<AccountToken?> FindLiveAsync(byte[] hash, AccountTokenPurpose purpose, DateTimeOffset now, CancellationToken cancellationToken) =>
+        _database.RunAsync(async connection =>
+        {
+            await using var find = connection.Command(
+                "SELECT account_id, created_at, expires_at, binding FROM account_tokens " +
+                "WHERE token_hash = @hash AND purpose = @purpose AND used_at IS NULL AND expires_at > @now",
+                ("hash", hash), ("purpose", (int)purpose), ("now", now.ToUnixMs()));
+            await using var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+                ? new AccountToken(hash, reader.GetString(0), purpose, reader.GetTime(1), reader.GetTime(2), reader.GetNullableString(3))
+                : null;
+        }, cancellationToken);
+
+    /// <inheritdoc />
     public Task<bool> MarkEmailVerifiedAsync(string accountId, DateTimeOffset verifiedAt, CancellationToken cancellationToken) =>
         _database.WriteAsync(async (transaction, ct) =>
         {

@@ -6,7 +6,7 @@ namespace Latchkey.Stores.Relational;
 /// <summary>Sessions in a SQL database, keyed by the hash of the session id.</summary>
 public class RelationalSessionStore : ISessionStore
 {
-    private const string Columns = "id_hash, public_id, user_id, created_at, last_seen_at, idle_expires_at, absolute_expires_at, user_agent, ip_address";
+    private const string Columns = "id_hash, public_id, user_id, created_at, last_seen_at, idle_expires_at, absolute_expires_at, user_agent, ip_address, methods";
     private readonly RelationalDatabase _database;
 
     /// <summary>Creates the store.</summary>
@@ -19,7 +19,7 @@ public class RelationalSessionStore : ISessionStore
         return _database.RunAsync(async connection =>
         {
             await using var command = connection.Command(
-                "INSERT INTO sessions (" + Columns + ") VALUES (@hash, @public, @user, @created, @seen, @idle, @absolute, @agent, @ip)",
+                "INSERT INTO sessions (" + Columns + ") VALUES (@hash, @public, @user, @created, @seen, @idle, @absolute, @agent, @ip, @methods)",
                 ("hash", session.IdHash),
                 ("public", session.PublicId),
                 ("user", session.UserId),
@@ -28,7 +28,8 @@ public class RelationalSessionStore : ISessionStore
                 ("idle", session.IdleExpiresAt.ToUnixMs()),
                 ("absolute", session.AbsoluteExpiresAt.ToUnixMs()),
                 ("agent", session.UserAgent),
-                ("ip", session.IpAddress));
+                ("ip", session.IpAddress),
+                ("methods", (int)session.Methods));
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
     }
@@ -123,5 +124,6 @@ public class RelationalSessionStore : ISessionStore
         reader.GetTime(5),
         reader.GetTime(6),
         reader.GetNullableString(7),
-        reader.GetNullableString(8));
+        reader.GetNullableString(8),
+        (AuthenticationMethods)Convert.ToInt32(reader.GetValue(9), System.Globalization.CultureInfo.InvariantCulture));
 }

@@ -116,5 +116,24 @@ internal static class SqliteMigrations
         new(5, "accounts: disabled_at", """
             ALTER TABLE accounts ADD COLUMN disabled_at INTEGER;
             """),
+        new(6, "multi-factor authentication: session methods, TOTP, recovery codes", """
+            ALTER TABLE sessions ADD COLUMN methods INTEGER NOT NULL DEFAULT 1;
+
+            CREATE TABLE mfa_totp (
+                account_id TEXT NOT NULL PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+                secret BLOB NOT NULL,
+                created_at INTEGER NOT NULL,
+                confirmed_at INTEGER,
+                last_step INTEGER NOT NULL DEFAULT -1
+            ) STRICT;
+
+            CREATE TABLE mfa_recovery_codes (
+                account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                code_hash BLOB NOT NULL,
+                created_at INTEGER NOT NULL,
+                used_at INTEGER,
+                PRIMARY KEY (account_id, code_hash)
+            ) STRICT;
+            """),
     ];
 }

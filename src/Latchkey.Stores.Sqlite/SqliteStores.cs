@@ -25,3 +25,6 @@ public sealed class SqliteMailOutboxStore(SqliteDatabase database) : RelationalM
 
 /// <summary>Emailed account tokens in the embedded SQLite database.</summary>
 public sealed class SqliteAccountTokenStore(SqliteDatabase database) : RelationalAccountTokenStore(database);
+
+/// <summary>Second factors (TOTP, recovery codes) in SQLite.</summary>
+public sealed class SqliteMfaStore(SqliteDatabase database) : RelationalMfaStore(database);

@@ -48,6 +48,25 @@ public sealed class RedisSessionRecordTests(RedisSessionRecordTests.RedisFixture
         Assert.Equal(session, found with { IdHash = session.IdHash });
     }
 
+    [Theory]
+    [InlineData(AuthenticationMethods.Password | AuthenticationMethods.Otp, 3)]
+    [InlineData(AuthenticationMethods.Passkey, 3)]
+    [InlineData(AuthenticationMethods.Password | AuthenticationMethods.RecoveryCode, -1)]
+    public async Task AuthenticationMethods_RoundTripInBothLayouts(AuthenticationMethods methods, int lastSeenMinutesAfterCreation)
+    {
+        var seen = Now.AddMinutes(lastSeenMinutesAfterCreation);
+        var session = new Session(
+            SecretHash.Compute(RandomTokens.Create(32)), RandomTokens.Create(16), Guid.NewGuid().ToString(), Now, seen,
+            seen.AddMinutes(30), Now.AddHours(24), "agent", "127.0.0.1", methods);
+
+        await redis.Store.CreateAsync(session, default);
+        await redis.Store.TouchAsync(session.IdHash, seen.AddMinutes(1), seen.AddMinutes(31), default);
+        var found = await redis.Store.FindAsync(session.IdHash, default);
+
+        Assert.Equal(methods, found!.Methods);
+        Assert.Equal(seen.AddMinutes(1), found.LastSeenAt);
+    }
+
     [Fact]
     public async Task VersionOneRecord_StillLoads()
     {

@@ -16,7 +16,8 @@ public sealed record StoreSet(
     ISigningKeyStore Keys,
     IRefreshTokenStore RefreshTokens,
     IRevocationStore Revocations,
-    IAccountTokenStore AccountTokens) : IDisposable
+    IAccountTokenStore AccountTokens,
+    Latchkey.Mfa.IMfaStore Mfa) : IDisposable
 {
     public void Dispose() => Database.Dispose();
 }

@@ -141,6 +141,17 @@ public sealed class SecretWatch
 
             foreach (var property in json.RootElement.EnumerateObject())
             {
+                // Recovery codes come as an array; each one is a secret.
+                if (property.Name is "recoveryCodes" && property.Value.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (var code in property.Value.EnumerateArray())
+                    {
+                        Add("recovery code", code.ValueKind == JsonValueKind.String ? code.GetString() : null);
+                    }
+
+                    continue;
+                }
+
                 if (property.Value.ValueKind != JsonValueKind.String)
                 {
                     continue;
@@ -158,6 +169,18 @@ public sealed class SecretWatch
                 else if (property.Name is "token")
                 {
                     AddToken("account token", text);
+                }
+                else if (property.Name is "challenge")
+                {
+                    AddToken("mfa challenge", text);
+                }
+                else if (property.Name is "secret")
+                {
+                    Add("totp secret", text);
+                }
+                else if (property.Name is "recoveryCode")
+                {
+                    Add("recovery code", text);
                 }
             }
         }

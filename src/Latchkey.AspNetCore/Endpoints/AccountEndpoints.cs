@@ -15,8 +15,10 @@ internal static class AccountEndpoints
     public static void Map(IEndpointRouteBuilder api)
     {
         api.MapPost("/accounts", CreateAsync).AllowAnonymous();
-        api.MapPost("/account/password", ChangePasswordAsync).RequireAuthorization().AddEndpointFilter<CsrfTokenFilter>();
-        api.MapDelete("/account", DeleteAsync).RequireAuthorization().AddEndpointFilter<CsrfTokenFilter>();
+        api.MapPost("/account/password", ChangePasswordAsync).RequireAuthorization().AddEndpointFilter<CsrfTokenFilter>()
+            .AddEndpointFilter<Authentication.RecentAuthenticationFilter>();
+        api.MapDelete("/account", DeleteAsync).RequireAuthorization().AddEndpointFilter<CsrfTokenFilter>()
+            .AddEndpointFilter<Authentication.RecentAuthenticationFilter>();
     }
 
     private static async Task<IResult> CreateAsync(HttpContext context, AccountService accounts, AccountRecoveryService recovery, IOptions<LatchkeyOptions> options)

@@ -18,7 +18,8 @@ internal static class AccountRecoveryEndpoints
         api.MapPost("/account/verification", ResendAsync).RequireAuthorization().AddEndpointFilter<CsrfTokenFilter>();
         api.MapPost("/password-reset", RequestResetAsync).AllowAnonymous();
         api.MapPost("/password-reset/complete", CompleteResetAsync).AllowAnonymous();
-        api.MapPost("/account/email", RequestEmailChangeAsync).RequireAuthorization().AddEndpointFilter<CsrfTokenFilter>();
+        api.MapPost("/account/email", RequestEmailChangeAsync).RequireAuthorization().AddEndpointFilter<CsrfTokenFilter>()
+            .AddEndpointFilter<Authentication.RecentAuthenticationFilter>();
         api.MapPost("/account/email/confirm", ConfirmEmailChangeAsync).AllowAnonymous();
         api.MapPost("/account/email/undo", UndoEmailChangeAsync).AllowAnonymous();
     }

@@ -3,6 +3,8 @@ using Latchkey.AspNetCore.Authentication;
 using Latchkey.AspNetCore.Csrf;
 using Latchkey.AspNetCore.Events;
 using Latchkey.AspNetCore.Http;
+using Latchkey.Mfa;
+using Latchkey.Security;
 using Latchkey.Sessions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -24,12 +26,12 @@ internal static class SessionEndpoints
 
         var sessions = api.MapGroup("/sessions").RequireAuthorization().AddEndpointFilter<CsrfTokenFilter>();
         sessions.MapGet("/", ListAsync);
-        sessions.MapDelete("/{id}", RevokeAsync);
-        sessions.MapDelete("/", RevokeAllAsync);
+        sessions.MapDelete("/{id}", RevokeAsync).AddEndpointFilter<RecentAuthenticationFilter>();
+        sessions.MapDelete("/", RevokeAllAsync).AddEndpointFilter<RecentAuthenticationFilter>();
     }
 
     private static async Task<IResult> LoginAsync(
-        HttpContext context, AccountService accounts, SessionManager sessions, IOptions<LatchkeyOptions> options)
+        HttpContext context, AccountService accounts, SessionManager sessions, MfaService mfa, IOptions<LatchkeyOptions> options)
     {
         var (body, problem) = await JsonBody.ReadAsync(context, LatchkeyJsonContext.Default.CredentialsRequest, options.Value.MaxRequestBodyBytes);
         if (problem is not null)
@@ -66,22 +68,62 @@ internal static class SessionEndpoints
             return LatchkeyProblems.Result(LatchkeyErrors.SignInDenied, denial);
         }
 
-        // Session fixation: whatever id the client brought is ended, and the new session gets a fresh one.
+        // The password was right; the device cookie only tells the throttle so, and grants nothing else.
+        DeviceCookie.Write(context, result.Device!);
+        if (await mfa.ChallengeAfterPasswordAsync(account, origin.Address, ct) is { } challenge)
+        {
+            return MfaChallengeProblem(challenge);
+        }
+
+        return await StartSessionAsync(context, account, AuthenticationMethods.Password, accounts, sessions, origin, ct);
+    }
+
+    /// <summary>
+    /// Starts the session of a completed sign-in: the session the client brought ends (session fixation), the new one
+    /// records how the user signed in, and a disable, reset or "log out everywhere" that overlapped the sign-in ends it.
+    /// </summary>
+    internal static async Task<IResult> StartSessionAsync(
+        HttpContext context, Account account, AuthenticationMethods methods, AccountService accounts, SessionManager sessions, RequestOrigin origin,
+        CancellationToken ct, Func<NewSession, IResult>? respond = null)
+    {
         await sessions.EndByRawIdAsync(SessionCookie.Read(context.Request), origin, ct);
-        var created = await sessions.CreateAsync(account.Id, origin, ct);
+        var created = await sessions.CreateAsync(account.Id, origin, methods, ct);
         if (await accounts.RecheckAfterSignInAsync(account, ct) is not SignInStatus.Succeeded and var changed)
         {
-            // Disabled, reset or signed out everywhere while the password was being checked: the new session goes too.
+            // Disabled, reset or signed out everywhere while the credentials were being checked: the new session goes too.
             await sessions.EndAsync(created.Session, origin, CancellationToken.None);
             return LatchkeyProblems.Result(changed == SignInStatus.Disabled ? LatchkeyErrors.AccountDisabled : LatchkeyErrors.InvalidCredentials);
         }
 
         SessionCookie.Write(context, created.RawId, created.Session.AbsoluteExpiresAt);
-        DeviceCookie.Write(context, result.Device!);
-        return TypedResults.Json(
+        return respond?.Invoke(created) ?? TypedResults.Json(
             new LoginResponse(UserResponse.For(account), created.CsrfToken, created.Session.ExpiresAt),
             LatchkeyJsonContext.Default.LoginResponse);
     }
+
+    /// <summary>The 401 that stands for a session until the second factor (or enrolment) is done; the challenge rides as extension members.</summary>
+    internal static IResult MfaChallengeProblem(MfaChallenge challenge) => LatchkeyProblems.Result(
+        challenge.Kind == MfaChallengeKind.SecondFactor ? LatchkeyErrors.MfaRequired : LatchkeyErrors.MfaEnrollmentRequired,
+        challenge.Kind == MfaChallengeKind.SecondFactor
+            ? "Send a code from the authenticator app, or a recovery code, with this challenge to POST /api/session/mfa."
+            : "Set up an authenticator app with this challenge (POST /api/session/mfa/totp), then confirm it with a first code.",
+        writer =>
+        {
+            writer.WriteString("challenge", challenge.Token);
+            writer.WriteString("challengeExpiresAt", challenge.ExpiresAt);
+            writer.WriteStartArray("methods");
+            if (challenge.Kind == MfaChallengeKind.SecondFactor)
+            {
+                writer.WriteStringValue("totp");
+                writer.WriteStringValue("recovery_code");
+            }
+            else
+            {
+                writer.WriteStringValue("totp_enrollment");
+            }
+
+            writer.WriteEndArray();
+        });
 
     private static async Task<IResult> GetCurrentAsync(HttpContext context, AccountService accounts)
     {
@@ -100,7 +142,9 @@ internal static class SessionEndpoints
         return TypedResults.Json(
             new CurrentSessionResponse(
                 UserResponse.For(account),
-                new SessionDetails(session.PublicId, session.CreatedAt, session.LastSeenAt, session.IdleExpiresAt, session.AbsoluteExpiresAt),
+                new SessionDetails(
+                    session.PublicId, session.CreatedAt, session.LastSeenAt, session.IdleExpiresAt, session.AbsoluteExpiresAt,
+                    AuthenticationMethodNames.Amr(session.Methods), AuthenticationMethodNames.Acr(session.Methods)),
                 feature.CsrfToken),
             LatchkeyJsonContext.Default.CurrentSessionResponse);
     }

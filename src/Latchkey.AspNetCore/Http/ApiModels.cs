@@ -27,6 +27,27 @@ public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewP
 /// <summary>Body of <c>DELETE /api/account</c>: the current password, for re-authentication.</summary>
 public sealed record DeleteAccountRequest(string? CurrentPassword);
 
+/// <summary>Body of <c>POST /api/session/mfa</c>: the challenge of the password step and one code.</summary>
+public sealed record MfaSignInRequest(string? Challenge, string? Code, string? RecoveryCode);
+
+/// <summary>Body of the enrolment steps of a sign-in when every account must have a second factor.</summary>
+public sealed record MfaEnrollmentRequest(string? Challenge, string? Code);
+
+/// <summary>Body that carries one TOTP code.</summary>
+public sealed record MfaCodeRequest(string? Code);
+
+/// <summary>A TOTP enrolment begun: the secret (shown once), its <c>otpauth://</c> URI, and that URI as a QR code (a PNG data URL).</summary>
+public sealed record TotpEnrollmentResponse(string Secret, string Uri, string QrCode);
+
+/// <summary>A new set of recovery codes, shown once.</summary>
+public sealed record RecoveryCodesResponse(string[] RecoveryCodes);
+
+/// <summary>What the account has enrolled, and the server's policy (<c>off</c>, <c>optional</c>, <c>required</c>).</summary>
+public sealed record MfaStatusResponse(string Policy, bool TotpEnabled, bool TotpPending, int RecoveryCodesLeft);
+
+/// <summary>A sign-in completed by enrolling a first authenticator: the session, and the recovery codes shown once.</summary>
+public sealed record EnrolledLoginResponse(UserResponse User, string CsrfToken, DateTimeOffset ExpiresAt, string[] RecoveryCodes);
+
 /// <summary>The answer to <c>POST /api/accounts</c>: exactly the contract's <c>{"id","email"}</c> (a new address is never verified).</summary>
 public sealed record AccountCreatedResponse(string Id, string Email);
 
@@ -44,9 +65,10 @@ public sealed record UserResponse(string Id, string Email, bool EmailVerified)
 /// <summary>Answer to a successful login.</summary>
 public sealed record LoginResponse(UserResponse User, string CsrfToken, DateTimeOffset ExpiresAt);
 
-/// <summary>The current session's times.</summary>
+/// <summary>The current session's times, and how its user signed in (<c>amr</c>, <c>acr</c>, as in tokens minted from it).</summary>
 public sealed record SessionDetails(
-    string Id, DateTimeOffset CreatedAt, DateTimeOffset LastSeenAt, DateTimeOffset IdleExpiresAt, DateTimeOffset AbsoluteExpiresAt);
+    string Id, DateTimeOffset CreatedAt, DateTimeOffset LastSeenAt, DateTimeOffset IdleExpiresAt, DateTimeOffset AbsoluteExpiresAt,
+    IReadOnlyList<string> Amr, string Acr);
 
 /// <summary>Answer to <c>GET /api/session</c>.</summary>
 public sealed record CurrentSessionResponse(UserResponse User, SessionDetails Session, string CsrfToken);
@@ -92,4 +114,11 @@ public sealed record ProbeResponse(
 [JsonSerializable(typeof(MeResponse))]
 [JsonSerializable(typeof(ProbeResponse))]
 [JsonSerializable(typeof(SessionTokenResponse))]
+[JsonSerializable(typeof(MfaSignInRequest))]
+[JsonSerializable(typeof(MfaEnrollmentRequest))]
+[JsonSerializable(typeof(MfaCodeRequest))]
+[JsonSerializable(typeof(TotpEnrollmentResponse))]
+[JsonSerializable(typeof(RecoveryCodesResponse))]
+[JsonSerializable(typeof(MfaStatusResponse))]
+[JsonSerializable(typeof(EnrolledLoginResponse))]
 public sealed partial class LatchkeyJsonContext : JsonSerializerContext;

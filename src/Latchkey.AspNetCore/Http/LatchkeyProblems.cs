@@ -27,6 +27,14 @@ public static class LatchkeyProblems
         [LatchkeyErrors.AccountTokenExpired] = (400, "The link has expired."),
         [LatchkeyErrors.AccountTokenUsed] = (400, "The link was used before."),
         [LatchkeyErrors.EmailNotVerified] = (403, "The email address is not verified."),
+        [LatchkeyErrors.MfaRequired] = (401, "A second factor is required."),
+        [LatchkeyErrors.MfaEnrollmentRequired] = (401, "A second factor must be set up first."),
+        [LatchkeyErrors.MfaChallengeInvalid] = (401, "The sign-in challenge is invalid or has expired; sign in again."),
+        [LatchkeyErrors.InvalidMfaCode] = (401, "The code is wrong."),
+        [LatchkeyErrors.MfaOff] = (403, "Second factors are turned off on this server."),
+        [LatchkeyErrors.TotpAlreadyEnabled] = (409, "An authenticator app is already set up."),
+        [LatchkeyErrors.TotpNotEnabled] = (409, "No authenticator app is set up."),
+        [LatchkeyErrors.ReauthenticationRequired] = (403, "Sign in again to do this."),
         [LatchkeyErrors.Unauthenticated] = (401, "Authentication is required."),
         [LatchkeyErrors.InvalidCredentials] = (401, "The email or password is wrong."),
         [LatchkeyErrors.InvalidToken] = (401, "The bearer token is invalid."),
@@ -68,11 +76,19 @@ public static class LatchkeyProblems
 
     /// <summary>A problem result for endpoints.</summary>
     public static IResult Result(string code, string? detail = null, IReadOnlyDictionary<string, string[]>? errors = null, TimeSpan? retryAfter = null) =>
-        new ProblemResult(code, detail, errors, retryAfter);
+        new ProblemResult(code, detail, errors, retryAfter, null);
+
+    /// <summary>A problem result with extension members (RFC 9457 §3.2) written by <paramref name="extensions"/>.</summary>
+    public static IResult Result(string code, string? detail, Action<Utf8JsonWriter> extensions) =>
+        new ProblemResult(code, detail, null, null, extensions);
 
     /// <summary>Writes a problem response directly.</summary>
-    public static async Task Write(
-        HttpContext context, string code, string? detail = null, IReadOnlyDictionary<string, string[]>? errors = null, TimeSpan? retryAfter = null)
+    public static Task Write(
+        HttpContext context, string code, string? detail = null, IReadOnlyDictionary<string, string[]>? errors = null, TimeSpan? retryAfter = null) =>
+        Write(context, code, detail, errors, retryAfter, null);
+
+    private static async Task Write(
+        HttpContext context, string code, string? detail, IReadOnlyDictionary<string, string[]>? errors, TimeSpan? retryAfter, Action<Utf8JsonWriter>? extensions)
     {
         ArgumentNullException.ThrowIfNull(context);
         var (status, title) = Catalogue.TryGetValue(code, out var entry) ? entry : (500, "An unexpected error occurred.");
@@ -113,15 +129,17 @@ public static class LatchkeyProblems
             writer.WriteEndObject();
         }
 
+        extensions?.Invoke(writer);
         writer.WriteEndObject();
         await writer.FlushAsync(context.RequestAborted);
     }
 
-    private sealed class ProblemResult(string code, string? detail, IReadOnlyDictionary<string, string[]>? errors, TimeSpan? retryAfter)
+    private sealed class ProblemResult(
+        string code, string? detail, IReadOnlyDictionary<string, string[]>? errors, TimeSpan? retryAfter, Action<Utf8JsonWriter>? extensions)
         : IResult, IStatusCodeHttpResult
     {
         public int? StatusCode => StatusOf(code);
 
-        public Task ExecuteAsync(HttpContext httpContext) => Write(httpContext, code, detail, errors, retryAfter);
+        public Task ExecuteAsync(HttpContext httpContext) => Write(httpContext, code, detail, errors, retryAfter, extensions);
     }
 }

@@ -13,4 +13,8 @@ namespace Latchkey.AccessTokens;
 /// token of a lower generation is refused: an exact "issued before" that does not depend on clocks or on
 /// <c>iat</c>'s one-second precision. Zero for client tokens.
 /// </param>
-public sealed record AccessTokenClaims(string Subject, string ClientId, string Scope, string? SessionId, long Generation);
+/// <param name="AuthTime">When the user authenticated (<c>auth_time</c>); <see langword="null"/> for client tokens.</param>
+/// <param name="Methods">How the user authenticated (<c>amr</c>, <c>acr</c>); none for client tokens.</param>
+public sealed record AccessTokenClaims(
+    string Subject, string ClientId, string Scope, string? SessionId, long Generation,
+    DateTimeOffset? AuthTime = null, Sessions.AuthenticationMethods Methods = Sessions.AuthenticationMethods.None);

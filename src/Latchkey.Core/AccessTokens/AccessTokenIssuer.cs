@@ -73,6 +73,19 @@ public sealed class AccessTokenIssuer
                 writer.WriteNumber(GenerationClaim, claims.Generation);
             }
 
+            if (claims.AuthTime is { } authTime)
+            {
+                writer.WriteNumber("auth_time"u8, authTime.ToUnixTimeSeconds());
+                writer.WriteString("acr"u8, Sessions.AuthenticationMethodNames.Acr(claims.Methods));
+                writer.WriteStartArray("amr"u8);
+                foreach (var method in Sessions.AuthenticationMethodNames.Amr(claims.Methods))
+                {
+                    writer.WriteStringValue(method);
+                }
+
+                writer.WriteEndArray();
+            }
+
             writer.WriteEndObject();
         }
 

@@ -16,4 +16,11 @@ public sealed class ClientOptions
     /// <summary>The scopes the client may be granted, space-separated.</summary>
     /// <value>The default value is empty.</value>
     public string Scopes { get; set; } = string.Empty;
+
+    /// <summary>
+    /// Whether tokens for users may reach this client only from a multi-factor sign-in. The password grant, a
+    /// password alone, is then refused for every account.
+    /// </summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool RequireMfa { get; set; }
 }

@@ -29,7 +29,7 @@ public sealed class ClientRegistry
             }
 
             var scopes = client.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToFrozenSet(StringComparer.Ordinal);
-            clients[client.ClientId] = new RegisteredClient(client.ClientId, SecretHash.Compute(client.ClientSecret), scopes);
+            clients[client.ClientId] = new RegisteredClient(client.ClientId, SecretHash.Compute(client.ClientSecret), scopes, client.RequireMfa);
             client.ClientSecret = null;
         }
 

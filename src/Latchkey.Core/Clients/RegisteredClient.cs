@@ -5,4 +5,5 @@ namespace Latchkey.Clients;
 /// <param name="ClientId">The client id.</param>
 /// <param name="SecretHash">SHA-256 of the secret.</param>
 /// <param name="Scopes">The scopes it may be granted.</param>
-public sealed record RegisteredClient(string ClientId, byte[] SecretHash, IReadOnlySet<string> Scopes);
+/// <param name="RequireMfa">Whether user tokens for it need a multi-factor sign-in (<see cref="ClientOptions.RequireMfa"/>).</param>
+public sealed record RegisteredClient(string ClientId, byte[] SecretHash, IReadOnlySet<string> Scopes, bool RequireMfa = false);

@@ -49,6 +49,7 @@ public static class LatchkeyCoreServiceCollectionExtensions
         AddValidatedOptions<KeyOptions, KeyOptionsValidator>(services);
         AddValidatedOptions<MailOptions, MailOptionsValidator>(services);
         AddValidatedOptions<Latchkey.Accounts.Recovery.AccountOptions, Latchkey.Accounts.Recovery.AccountOptionsValidator>(services);
+        AddValidatedOptions<Latchkey.Mfa.MfaOptions, Latchkey.Mfa.MfaOptionsValidator>(services);
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IPasswordHasher, Argon2idPasswordHasher>();
@@ -67,6 +68,7 @@ public static class LatchkeyCoreServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, Latchkey.Accounts.Recovery.RecoveryBackgroundWork>(
             sp => sp.GetRequiredService<Latchkey.Accounts.Recovery.RecoveryBackgroundWork>()));
         services.TryAddSingleton<AccountLifecycleService>();
+        services.TryAddSingleton<Latchkey.Mfa.MfaService>();
 
         // Tokens: keys, issuance, validation, refresh rotation, revocation, clients.
         services.TryAddSingleton(sp => MasterSecret.Load(sp.GetRequiredService<IOptions<LatchkeyOptions>>(), sp.GetRequiredService<IOptions<KeyOptions>>()));

@@ -1,6 +1,7 @@
 using Latchkey.AccessTokens;
 using Latchkey.Accounts;
 using Latchkey.Clients;
+using Latchkey.Mfa;
 using Latchkey.RefreshTokens;
 using Latchkey.Security;
 using Latchkey.Sessions;
@@ -23,12 +24,14 @@ public sealed class TokenService
     private readonly IIssuerProvider _issuerProvider;
     private readonly IOptions<TokenOptions> _options;
     private readonly Diagnostics.SecurityAudit _audit;
+    private readonly MfaService? _mfa;
 
     /// <summary>Creates the service.</summary>
     public TokenService(
         AccountService accounts, RefreshTokenService refreshTokens, ClientRegistry clients, AccessTokenIssuer issuer,
-        IIssuerProvider issuerProvider, IOptions<TokenOptions> options, Diagnostics.SecurityAudit audit)
+        IIssuerProvider issuerProvider, IOptions<TokenOptions> options, Diagnostics.SecurityAudit audit, MfaService? mfa = null)
     {
+        _mfa = mfa;
         _audit = audit;
         _accounts = accounts;
         _refreshTokens = refreshTokens;
@@ -84,6 +87,12 @@ public sealed class TokenService
         }
 
         var account = signIn.Account!;
+        if (await PasswordAloneRefusalAsync(account, client, cancellationToken).ConfigureAwait(false) is { } reason)
+        {
+            _audit.PasswordOnlyRefused(account.Id, "password-grant", reason, origin.ClientIp);
+            return TokenResult.Fail(OAuthErrors.InvalidGrant, "A second factor is required for this account or client; the password grant cannot give one. Sign in through the pages.");
+        }
+
         if (approve is not null && await approve(account).ConfigureAwait(false) is { } denial)
         {
             return TokenResult.Fail(OAuthErrors.InvalidGrant, denial);
@@ -99,7 +108,8 @@ public sealed class TokenService
             return TokenResult.Fail(OAuthErrors.InvalidGrant, changed == SignInStatus.Disabled ? AccountDisabledDescription : "The username or password is wrong.");
         }
 
-        var access = Issue(new AccessTokenClaims(account.Id, clientId, granted, RefreshTokenService.SessionIdOf(family.FamilyId), account.TokenGeneration));
+        var access = Issue(new AccessTokenClaims(
+            account.Id, clientId, granted, RefreshTokenService.SessionIdOf(family.FamilyId), account.TokenGeneration, family.CreatedAt, AuthenticationMethods.Password));
         return new TokenResult(access, refresh, granted, null, null) { DeviceToken = signIn.Device?.Token };
     }
 
@@ -142,8 +152,10 @@ public sealed class TokenService
             return TokenResult.Fail(OAuthErrors.InvalidGrant, AccountDisabledDescription);
         }
 
+        // A family begins at a password grant, so its sign-in is the family's start, with a password alone.
         var access = Issue(new AccessTokenClaims(
-            account.Id, pair.Family.ClientId, pair.Family.Scope, RefreshTokenService.SessionIdOf(pair.Family.FamilyId), account.TokenGeneration));
+            account.Id, pair.Family.ClientId, pair.Family.Scope, RefreshTokenService.SessionIdOf(pair.Family.FamilyId), account.TokenGeneration,
+            pair.Family.CreatedAt, AuthenticationMethods.Password));
         return new TokenResult(access, pair.Token, pair.Family.Scope, null, null);
     }
 
@@ -179,7 +191,28 @@ public sealed class TokenService
 
         return account is null || account.DisabledAt is not null
             ? null
-            : Issue(new AccessTokenClaims(account.Id, _options.Value.DefaultClientId, string.Empty, session.PublicId, account.TokenGeneration));
+            : Issue(new AccessTokenClaims(
+                account.Id, _options.Value.DefaultClientId, string.Empty, session.PublicId, account.TokenGeneration, session.CreatedAt,
+                session.Methods == AuthenticationMethods.None ? AuthenticationMethods.Password : session.Methods));
+    }
+
+    // The password grant is a password alone: refused for an account with a second factor (or that must have one),
+    // and for a client that requires one.
+    private async Task<string?> PasswordAloneRefusalAsync(Account account, RegisteredClient? client, CancellationToken cancellationToken)
+    {
+        if (client?.RequireMfa == true)
+        {
+            return "client_requires_mfa";
+        }
+
+        if (_mfa is null || _mfa.Requirement == MfaRequirement.Off)
+        {
+            return null;
+        }
+
+        return _mfa.Requirement == MfaRequirement.Required ? "mfa_required_for_all"
+            : await _mfa.HasSecondFactorAsync(account.Id, cancellationToken).ConfigureAwait(false) ? "account_has_second_factor"
+            : null;
     }
 
     private IssuedAccessToken Issue(AccessTokenClaims claims) =>

@@ -4,7 +4,10 @@ using Latchkey.Security;
 
 namespace Latchkey.Keys;
 
-/// <summary>Encrypts private keys at rest with AES-256-GCM; the key id is bound in as associated data.</summary>
+/// <summary>
+/// Encrypts private keys (and TOTP secrets, under a <c>totp:</c> context) at rest with AES-256-GCM; the key id or
+/// context is bound in as associated data.
+/// </summary>
 public sealed class KeyProtector
 {
     private readonly byte[] _key;

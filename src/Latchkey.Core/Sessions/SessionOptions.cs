@@ -34,4 +34,12 @@ public sealed class SessionOptions
     /// <summary>The most sessions a node holds in memory.</summary>
     /// <value>The default value is 100000.</value>
     public int CacheMaxEntries { get; set; } = 100_000;
+
+    /// <summary>
+    /// How recent the sign-in behind a request must be for a sensitive action (password or email change, account
+    /// deletion, second-factor changes, ending other sessions); older ones answer <c>reauthentication_required</c>.
+    /// Signing in again (a new session) renews it.
+    /// </summary>
+    /// <value>The default value is 5 minutes.</value>
+    public TimeSpan ReauthWindow { get; set; } = TimeSpan.FromMinutes(5);
 }

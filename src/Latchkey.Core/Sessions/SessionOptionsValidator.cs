@@ -43,6 +43,11 @@ internal sealed class SessionOptionsValidator : IValidateOptions<SessionOptions>
             failures.Add("Latchkey:Sessions:PruneInterval must be between 1 second and 1 day.");
         }
 
+        if (options.ReauthWindow < TimeSpan.FromMinutes(1) || options.ReauthWindow > TimeSpan.FromHours(24))
+        {
+            failures.Add("Latchkey:Sessions:ReauthWindow must be between 1 minute and 24 hours.");
+        }
+
         return Result(failures);
     }
 

@@ -36,6 +36,9 @@ public enum ThrottleKeyKind
 
     /// <summary>The rate of emailed links (password reset, verification) to one account.</summary>
     LinkMail,
+
+    /// <summary>Second-factor codes of one account, by account id.</summary>
+    SecondFactor,
 }
 
 /// <summary>How an admitted attempt ended.</summary>

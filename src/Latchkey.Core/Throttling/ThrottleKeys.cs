@@ -13,6 +13,7 @@ public readonly record struct ThrottleKeys(string Subject, string? Address)
     private const string DevicePrefix = "d:";
     private const string SignUpPrefix = "su:";
     private const string LinkMailPrefix = "lm:";
+    private const string SecondFactorPrefix = "mf:";
 
     /// <summary>Keys for an account attempt (login, password grant, password change, sign-up).</summary>
     public static ThrottleKeys For(string normalizedEmail, IPAddress? address) => new(AccountPrefix + normalizedEmail, AddressKey(address));
@@ -25,6 +26,12 @@ public readonly record struct ThrottleKeys(string Subject, string? Address)
     /// so failures others drove up there do not hold the device back, and its failures do not add to them.
     /// </summary>
     public static ThrottleKeys ForDevice(string deviceId) => new(DevicePrefix + deviceId, null);
+
+    /// <summary>
+    /// Keys for a second-factor attempt (a TOTP or recovery code after the password): the account's own counter, by
+    /// id, apart from its password counter, and the address's, so codes cannot be guessed faster than passwords.
+    /// </summary>
+    public static ThrottleKeys ForSecondFactor(string accountId, IPAddress? address) => new(SecondFactorPrefix + accountId, AddressKey(address));
 
     /// <summary>The sign-up rate key of an address, or <see langword="null"/> without one.</summary>
     public static string? SignUpKey(IPAddress? address) => AddressKey(address) is { } key ? SignUpPrefix + key : null;
@@ -46,6 +53,7 @@ public readonly record struct ThrottleKeys(string Subject, string? Address)
             : key.StartsWith(DevicePrefix, StringComparison.Ordinal) ? ThrottleKeyKind.Device
             : key.StartsWith(SignUpPrefix, StringComparison.Ordinal) ? ThrottleKeyKind.SignUp
             : key.StartsWith(LinkMailPrefix, StringComparison.Ordinal) ? ThrottleKeyKind.LinkMail
+            : key.StartsWith(SecondFactorPrefix, StringComparison.Ordinal) ? ThrottleKeyKind.SecondFactor
             : ThrottleKeyKind.Address;
     }
 

@@ -41,4 +41,13 @@ public static class AccessTokenClaimNames
     /// than the one the revocation list holds for their subject are refused. Omitted while it is zero.
     /// </summary>
     public const string Generation = "lk_gen";
+
+    /// <summary><c>auth_time</c>: when the user last authenticated (OpenID Connect Core §2), a NumericDate.</summary>
+    public const string AuthTime = "auth_time";
+
+    /// <summary><c>acr</c>: the authentication context class: <c>1</c> for one factor, <c>2</c> for more (see docs/mfa.md).</summary>
+    public const string Acr = "acr";
+
+    /// <summary><c>amr</c>: the authentication methods (RFC 8176): <c>pwd</c>, <c>otp</c>, <c>hwk</c>, <c>user</c>, <c>mfa</c>. One claim per method on the principal.</summary>
+    public const string Amr = "amr";
 }

@@ -321,8 +321,8 @@ public sealed class AccessTokenValidator
 
     private AccessTokenValidationResult ReadPayload(ReadOnlySpan<byte> json, AccessTokenValidationParameters parameters)
     {
-        string? iss = null, sub = null, jti = null, clientId = null, scope = null, sid = null;
-        DateTimeOffset exp = default, nbf = default, iat = default;
+        string? iss = null, sub = null, jti = null, clientId = null, scope = null, sid = null, acr = null, amr = null;
+        DateTimeOffset exp = default, nbf = default, iat = default, authTime = default;
         long generation = 0;
         var audienceMatches = false;
 
@@ -359,6 +359,9 @@ public sealed class AccessTokenValidator
                     JwtClaims.IssuedAt => TryReadNumericDate(ref reader, out iat),
                     JwtClaims.Audience => TryReadAudience(ref reader, parameters.Audience, out audienceMatches),
                     JwtClaims.Generation => TryReadGeneration(ref reader, out generation),
+                    JwtClaims.AuthTime => TryReadNumericDate(ref reader, out authTime),
+                    JwtClaims.Acr => TryReadString(ref reader, out acr),
+                    JwtClaims.Amr => TryReadStringArray(ref reader, out amr),
                     _ => SkipValue(ref reader),
                 };
                 switch (read)
@@ -413,7 +416,8 @@ public sealed class AccessTokenValidator
         }
 
         var token = new AccessToken(
-            iss!, sub!, clientId!, scope ?? string.Empty, jti!, TruncateToSeconds(iat), TruncateToSeconds(exp), sid, generation);
+            iss!, sub!, clientId!, scope ?? string.Empty, jti!, TruncateToSeconds(iat), TruncateToSeconds(exp), sid, generation,
+            (valid & JwtClaims.AuthTime) != 0 ? TruncateToSeconds(authTime) : null, acr, amr ?? string.Empty);
         if (_revocation is not null && _revocation.IsRevoked(token))
         {
             return AccessTokenValidationResult.Fail(TokenValidationError.Revoked);
@@ -435,6 +439,9 @@ public sealed class AccessTokenValidator
         if (reader.ValueTextEquals("iat"u8)) return JwtClaims.IssuedAt;
         if (reader.ValueTextEquals("aud"u8)) return JwtClaims.Audience;
         if (reader.ValueTextEquals("lk_gen"u8)) return JwtClaims.Generation;
+        if (reader.ValueTextEquals("auth_time"u8)) return JwtClaims.AuthTime;
+        if (reader.ValueTextEquals("acr"u8)) return JwtClaims.Acr;
+        if (reader.ValueTextEquals("amr"u8)) return JwtClaims.Amr;
         return JwtClaims.None;
     }
 
@@ -522,6 +529,32 @@ public sealed class AccessTokenValidator
             matches |= reader.ValueTextEquals(expected);
         }
 
+        return ClaimRead.Valid;
+    }
+
+    // amr: an array of strings (RFC 8176), kept space-separated; a value with a space or of another type is malformed.
+    private static ClaimRead TryReadStringArray(ref Utf8JsonReader reader, out string? joined)
+    {
+        joined = null;
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            reader.Skip();
+            return ClaimRead.WrongType;
+        }
+
+        var values = new List<string>(4);
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.String || reader.GetString() is not { Length: > 0 } value || value.Contains(' ', StringComparison.Ordinal))
+            {
+                return ClaimRead.Malformed;
+            }
+
+            values.Add(value);
+        }
+
+        joined = string.Join(' ', values);
         return ClaimRead.Valid;
     }
 

@@ -44,6 +44,15 @@ internal enum JwtClaims
     /// <summary><c>lk_gen</c>; optional, zero when absent, a non-negative integer when present.</summary>
     Generation = 1 << 10,
 
+    /// <summary><c>auth_time</c>; optional.</summary>
+    AuthTime = 1 << 11,
+
+    /// <summary><c>acr</c>; optional.</summary>
+    Acr = 1 << 12,
+
+    /// <summary><c>amr</c>; optional, an array of strings.</summary>
+    Amr = 1 << 13,
+
     /// <summary>What every access token must carry (RFC 9068 §2.2), besides what Latchkey always adds.</summary>
     Required = Issuer | Subject | JwtId | ClientId | ExpiresAt | IssuedAt | Audience,
 }

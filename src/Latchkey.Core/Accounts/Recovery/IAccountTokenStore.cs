@@ -18,6 +18,9 @@ public interface IAccountTokenStore
     /// </summary>
     Task<AccountTokenRedemption> RedeemAsync(byte[] hash, AccountTokenPurpose purpose, DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>The token with <paramref name="hash"/> and <paramref name="purpose"/> if it is live (unspent, unexpired) at <paramref name="now"/>; it stays unspent.</summary>
+    Task<AccountToken?> FindLiveAsync(byte[] hash, AccountTokenPurpose purpose, DateTimeOffset now, CancellationToken cancellationToken);
+
     /// <summary>Marks the account's address verified at <paramref name="verifiedAt"/> unless it already is.</summary>
     /// <returns><see langword="false"/> when the account does not exist.</returns>
     Task<bool> MarkEmailVerifiedAsync(string accountId, DateTimeOffset verifiedAt, CancellationToken cancellationToken);
