@@ -6,13 +6,17 @@ namespace Latchkey.Core.Tests.Mfa;
 public sealed class RecoveryCodesTests
 {
     [Fact]
-    public void Create_GivesTenDistinctCodesInGroupsOfFour()
+    public void Create_GivesTenDistinctCodesOfAtLeast112BitsInGroupsOfFour()
     {
         var codes = RecoveryCodes.Create();
 
         Assert.Equal(10, codes.Length);
         Assert.Equal(10, codes.Distinct(StringComparer.Ordinal).Count());
-        Assert.All(codes, c => Assert.Matches("^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$", c));
+        Assert.All(codes, c => Assert.Matches("^[a-hjkmnp-tv-z2-9]{4}(-[a-hjkmnp-tv-z2-9]{4}){5}$", c));
+
+        // 24 characters of a 30-letter alphabet: 24 x log2(30) = 117.8 bits. Every letter turns up in a thousand codes.
+        var letters = Enumerable.Range(0, 100).SelectMany(_ => RecoveryCodes.Create()).SelectMany(c => c.Replace("-", string.Empty, StringComparison.Ordinal)).ToHashSet();
+        Assert.Equal(30, letters.Count);
     }
 
     [Fact]
