@@ -179,8 +179,17 @@ public abstract class BearerHandlerBehaviourTests(BearerBehaviourFixture fixture
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("success", verdict.Outcome);
         Assert.Equal(
-            [AccessTokenClaimNames.ClientId, LatchkeyBearerDefaults.AuthMethodClaim, AccessTokenClaimNames.Scope, AccessTokenClaimNames.SessionId, AccessTokenClaimNames.Subject],
+            [
+                AccessTokenClaimNames.Acr, AccessTokenClaimNames.Amr, AccessTokenClaimNames.AuthTime, AccessTokenClaimNames.ClientId,
+                LatchkeyBearerDefaults.AuthMethodClaim, AccessTokenClaimNames.Scope, AccessTokenClaimNames.SessionId, AccessTokenClaimNames.Subject,
+            ],
             verdict.Claims.Select(c => c.Type).Order(StringComparer.Ordinal));
+
+        // A password grant: one factor, signed in when the grant began its refresh family.
+        Assert.Equal("1", verdict.Claims.Single(c => c.Type == AccessTokenClaimNames.Acr).Value);
+        Assert.Equal("pwd", verdict.Claims.Single(c => c.Type == AccessTokenClaimNames.Amr).Value);
+        var authTime = long.Parse(verdict.Claims.Single(c => c.Type == AccessTokenClaimNames.AuthTime).Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(authTime, Jwt.Payload(token)["iat"]!.GetValue<long>() - 5, Jwt.Payload(token)["iat"]!.GetValue<long>());
         Assert.Equal(accountId, verdict.Claims.Single(c => c.Type == AccessTokenClaimNames.Subject).Value);
         Assert.Equal(LatchkeyBearerDefaults.AuthMethod, verdict.Claims.Single(c => c.Type == LatchkeyBearerDefaults.AuthMethodClaim).Value);
         Assert.All(verdict.Claims, c => Assert.Equal(Fixture.Authority, c.Issuer));

@@ -37,6 +37,42 @@ public sealed class MfaStorageTests
     }
 
     [Fact]
+    public async Task FullMfaFlow_LogsNoSecretCodeOrChallenge()
+    {
+        var account = await MfaTests.EnrolledAccount.StartAsync();
+        await using (account)
+        {
+            var (server, time, email) = (account.Server, account.Time, account.Email);
+            using var browser = server.CreateClient();
+            var challenge = await MfaTests.PasswordStepAsync(browser, email, "mfa_required");
+            (await browser.PostJsonAsync("api/session/mfa", new { challenge, code = MfaTests.WrongCode(account.Secret, time) }, csrf: false)).Dispose();
+            (await browser.PostJsonAsync("api/session/mfa", new { challenge, recoveryCode = "zzzz-zzzz-zzzz-zzzz-zzzz-zzzz" }, csrf: false)).Dispose();
+            using (var ok = await browser.PostJsonAsync("api/session/mfa", new { challenge, recoveryCode = account.RecoveryCodes[0] }, csrf: false))
+            {
+                Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+                browser.CsrfToken = (await ok.ReadJsonObjectAsync())["csrfToken"]!.GetValue<string>();
+            }
+
+            using (var regenerate = await browser.PostJsonAsync("api/account/mfa/recovery-codes", new { }))
+            {
+                Assert.Equal(HttpStatusCode.OK, regenerate.StatusCode);
+            }
+
+            using (var removed = await browser.DeleteAsync("api/account/mfa/totp"))
+            {
+                Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
+            }
+        }
+
+        var scan = account.Server.LastScan!;
+        Assert.Empty(scan.Findings);
+        foreach (var kind in (string[])["totp secret", "recovery code", "mfa challenge", "password", "session id"])
+        {
+            Assert.Contains(kind, account.Server.Secrets.Kinds);
+        }
+    }
+
+    [Fact]
     public async Task PasswordReset_KeepsTheSecondFactor()
     {
         await using var smtp = await TestSmtpServer.StartAsync();

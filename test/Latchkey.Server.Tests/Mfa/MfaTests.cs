@@ -68,6 +68,40 @@ public sealed class MfaTests
     }
 
     [Fact]
+    public async Task EveryEndpointThatTakesAPassword_WithThePasswordAlone_GivesNoSessionOrToken()
+    {
+        await using var account = await EnrolledAccount.StartAsync();
+        using var stranger = account.Server.CreateClient();
+        var email = account.Email;
+        var password = TestData.Password;
+
+        await PasswordStepAsync(stranger, email, "mfa_required");
+        using (var grant = await stranger.PasswordGrantAsync(email))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, grant.StatusCode);
+            Assert.Null((await grant.ReadJsonObjectAsync())["access_token"]);
+        }
+
+        var others = new (HttpMethod Method, string Path, object Body, HttpStatusCode Status)[]
+        {
+            (HttpMethod.Post, "api/accounts", new { email, password }, HttpStatusCode.Conflict),
+            (HttpMethod.Post, "api/account/password", new { currentPassword = password, newPassword = "a stranger's passphrase" }, HttpStatusCode.Unauthorized),
+            (HttpMethod.Post, "api/account/email", new { newEmail = TestData.NewEmail(), currentPassword = password }, HttpStatusCode.Unauthorized),
+            (HttpMethod.Delete, "api/account", new { currentPassword = password }, HttpStatusCode.Unauthorized),
+        };
+        foreach (var (method, path, body, status) in others)
+        {
+            using var response = await stranger.SendAsync(method, path, body, csrf: false);
+            Assert.True(response.StatusCode == status, $"{method} {path}: {(int)response.StatusCode}");
+            Assert.Null(LatchkeyTestClient.SessionSetCookie(response));
+        }
+
+        Assert.Null(stranger.Cookie);
+        using var me = await stranger.GetAsync("api/me");
+        Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
+    }
+
+    [Fact]
     public async Task Totp_ACodeIsAcceptedOnce_AndNeverAfterALaterOne()
     {
         await using var account = await EnrolledAccount.StartAsync();
