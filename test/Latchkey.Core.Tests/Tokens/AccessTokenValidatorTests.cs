@@ -237,6 +237,9 @@ public sealed class AccessTokenValidatorTests
         [JwtClaims.IssuedAt] = AccessTokenClaimNames.IssuedAt,
         [JwtClaims.Audience] = AccessTokenClaimNames.Audience,
         [JwtClaims.Generation] = AccessTokenClaimNames.Generation,
+        [JwtClaims.AuthTime] = AccessTokenClaimNames.AuthTime,
+        [JwtClaims.Acr] = AccessTokenClaimNames.Acr,
+        [JwtClaims.Amr] = AccessTokenClaimNames.Amr,
     };
 
     public static TheoryData<string, string, string> NumericDateCases => new()
@@ -556,6 +559,9 @@ public sealed class AccessTokenValidatorTests
                 ["scope"] = "read",
                 ["sid"] = "sid-1",
                 ["lk_gen"] = 3,
+                ["auth_time"] = Unix(Start),
+                ["acr"] = "2",
+                ["amr"] = new JsonArray("pwd", "otp", "mfa"),
             };
             edit?.Invoke(payload);
             return payload.ToJsonString();
