@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Routing;
 namespace Latchkey.AspNetCore.Pages;
 
 /// <summary>
-/// The end-user pages: <c>/signin</c>, <c>/signup</c>, <c>/account</c>, <c>/tokens</c>, the pages that emailed
+/// The end-user pages: <c>/signin</c>, <c>/signup</c>, <c>/account</c>, <c>/security</c>, <c>/tokens</c>, the pages that emailed
 /// links open (<c>/forgot-password</c>, <c>/reset-password</c>, <c>/verify-email</c>, <c>/confirm-email</c>,
 /// <c>/undo-email-change</c>), and their scripts and styles under <c>/assets</c>. The pages are static; their
 /// scripts talk to the API, so every page carries a strict Content-Security-Policy with no inline script or style.
@@ -26,7 +26,7 @@ internal static class PageEndpoints
     /// <summary>The page names, each served at <c>/{name}</c> from <c>{name}.html</c>.</summary>
     public static readonly IReadOnlyList<string> Pages =
     [
-        "signin", "signup", "account", "tokens",
+        "signin", "signup", "account", "security", "tokens",
         "forgot-password", "reset-password", "verify-email", "confirm-email", "undo-email-change",
     ];
 

@@ -1,4 +1,5 @@
 import { api, busy, clearFieldErrors, formatDate, mapProblemToFields, requireSession, setSigningOut, showAlert, showProblem } from './latchkey.js';
+import { withReauth } from './reauth.js';
 import { describeUserAgent, isMobile } from './useragent.js';
 
 const pageError = document.getElementById('page-error');
@@ -65,7 +66,7 @@ async function revokeSession(session, button) {
   showAlert(pageError, '');
   if (session.current) setSigningOut(true);
   try {
-    await api('DELETE', `/api/sessions/${encodeURIComponent(session.id)}`);
+    await withReauth(() => api('DELETE', `/api/sessions/${encodeURIComponent(session.id)}`));
     if (session.current) {
       location.assign('/signin');
       return;
@@ -84,7 +85,7 @@ document.getElementById('signout-everywhere').addEventListener('click', async (e
   button.disabled = true;
   setSigningOut(true);
   try {
-    await api('DELETE', '/api/sessions');
+    await withReauth(() => api('DELETE', '/api/sessions'));
     location.assign('/signin');
   } catch (error) {
     setSigningOut(false);
@@ -104,7 +105,7 @@ passwordForm.addEventListener('submit', async (event) => {
   clearFieldErrors(passwordForm);
   const body = { currentPassword: passwordForm.currentPassword.value, newPassword: passwordForm.newPassword.value };
   try {
-    await busy(passwordForm, () => api('POST', '/api/account/password', body));
+    await busy(passwordForm, () => withReauth(() => api('POST', '/api/account/password', body)));
     passwordForm.reset();
     passwordStatus.textContent = 'Your password was changed. Every other session was signed out.';
     passwordStatus.hidden = false;
@@ -126,7 +127,7 @@ emailForm.addEventListener('submit', async (event) => {
   clearFieldErrors(emailForm);
   const newEmail = emailForm.newEmail.value.trim();
   try {
-    await busy(emailForm, () => api('POST', '/api/account/email', { newEmail, currentPassword: emailForm.emailPassword.value }));
+    await busy(emailForm, () => withReauth(() => api('POST', '/api/account/email', { newEmail, currentPassword: emailForm.emailPassword.value })));
     emailForm.reset();
     showAlert(emailStatus, `We sent a link to ${newEmail}. Open it to switch your account to that address.`);
   } catch (error) {
@@ -174,7 +175,7 @@ deleteForm.addEventListener('submit', async (event) => {
     return;
   }
   try {
-    await busy(deleteForm, () => api('DELETE', '/api/account', { currentPassword: deleteForm.deletePassword.value }, { redirectOn401: false }));
+    await busy(deleteForm, () => withReauth(() => api('DELETE', '/api/account', { currentPassword: deleteForm.deletePassword.value }, { redirectOn401: false })));
     location.assign('/signin');
   } catch (error) {
     const codes = {

@@ -1,7 +1,9 @@
 import { api, busy, returnToFromQuery, showAlert, showProblem } from './latchkey.js';
+import { needsSecondStep, secondStepInPlace } from './mfa.js';
 
 const form = document.getElementById('signin-form');
 const alertBox = document.getElementById('form-error');
+const secondStep = document.getElementById('second-step');
 const target = returnToFromQuery();
 
 // Carry the return-to over to sign-up as well (already validated, so it cannot leave the origin).
@@ -23,6 +25,12 @@ form.addEventListener('submit', async (event) => {
     await busy(form, () => api('POST', '/api/session', { email, password }, { redirectOn401: false }));
     location.assign(target);
   } catch (error) {
+    // The right password for an account with a second factor (or one that must set one up): the code
+    // step, then the same way on as a plain sign-in.
+    if (needsSecondStep(error)) {
+      if (await secondStepInPlace(form, secondStep, alertBox, error.problem)) location.assign(target);
+      return;
+    }
     // One message for an unknown email and a wrong password alike: no account enumeration.
     if (error.status === 401) {
       showAlert(alertBox, 'The email or password is wrong.');

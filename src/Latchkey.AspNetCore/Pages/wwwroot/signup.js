@@ -1,4 +1,5 @@
 import { api, busy, clearFieldErrors, returnToFromQuery, showAlert, showProblem } from './latchkey.js';
+import { needsSecondStep, secondStepInPlace } from './mfa.js';
 
 const form = document.getElementById('signup-form');
 const alertBox = document.getElementById('form-error');
@@ -21,6 +22,11 @@ form.addEventListener('submit', async (event) => {
     });
     location.assign(target);
   } catch (error) {
+    // When the policy requires a second factor, the new account sets one up before its first session.
+    if (needsSecondStep(error)) {
+      if (await secondStepInPlace(form, document.getElementById('second-step'), alertBox, error.problem)) location.assign(target);
+      return;
+    }
     showProblem(form, alertBox, error);
   }
 });

@@ -35,6 +35,18 @@ function renderClaims(claims) {
   document.getElementById('claims').replaceChildren(...rows);
 }
 
+// amr (RFC 8176), acr and auth_time: how the user signed in, from the session or the token's claims.
+const methodNames = { pwd: 'password', otp: 'one-time code', mfa: 'multi-factor', hwk: 'hardware key', user: 'user presence' };
+
+function showSignIn(prefix, { amr, acr, authTime }) {
+  const methods = Array.isArray(amr) ? amr : [];
+  document.getElementById(`${prefix}-amr`).textContent = methods.length
+    ? `${methods.join(', ')} (${methods.map((m) => methodNames[m] || m).join(', ')})`
+    : '—';
+  document.getElementById(`${prefix}-acr`).textContent = acr === undefined || acr === null ? '—' : String(acr);
+  document.getElementById(`${prefix}-auth-time`).textContent = authTime ? formatDate(authTime) : '—';
+}
+
 function tick() {
   const remaining = document.getElementById('token-remaining');
   const seconds = Math.round((expiresAt - Date.now()) / 1000);
@@ -59,6 +71,11 @@ document.getElementById('mint').addEventListener('click', async (event) => {
     tokenField.value = token;
     document.getElementById('token-expiry').textContent = formatDate(new Date(expiresAt).toISOString());
     renderClaims(claims);
+    showSignIn('token', {
+      amr: claims.amr,
+      acr: claims.acr,
+      authTime: typeof claims.auth_time === 'number' ? new Date(claims.auth_time * 1000).toISOString() : null,
+    });
     checkResult.textContent = '';
     checkResult.className = 'status';
     copyStatus.textContent = '';
@@ -115,6 +132,7 @@ document.getElementById('check').addEventListener('click', async () => {
 try {
   const current = await requireSession();
   document.getElementById('user-email').textContent = current.user.email;
+  showSignIn('session', { ...current.session, authTime: current.session.createdAt });
 } catch (error) {
   showAlert(pageError, error.message);
 } finally {
