@@ -20,6 +20,8 @@ public sealed class SecurityHeadersTests(BrowserFixture fixture) : IClassFixture
 
         await tab.SignInAsync(email);
         await AssertPageAsync(tab, "/account", "account");
+        await AssertPageAsync(tab, "/security", "security");
+        await Assertions.Expect(tab.Page.Locator("#totp-status")).ToHaveTextAsync("Off");
         await AssertPageAsync(tab, "/tokens", "tokens");
         await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Mint access token" }).ClickAsync();
         await Assertions.Expect(tab.Page.Locator("#token-panel")).ToBeVisibleAsync();
