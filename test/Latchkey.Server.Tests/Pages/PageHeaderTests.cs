@@ -9,6 +9,7 @@ public sealed class PageHeaderTests
     [InlineData("signin")]
     [InlineData("signup")]
     [InlineData("account")]
+    [InlineData("security")]
     [InlineData("tokens")]
     [InlineData("forgot-password")]
     [InlineData("reset-password")]
