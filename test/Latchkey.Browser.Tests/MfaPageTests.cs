@@ -97,6 +97,41 @@ public sealed class MfaPageTests(MfaBrowserFixture fixture) : IClassFixture<MfaB
     }
 
     [Fact]
+    public async Task WrongCodes_AreThrottled_WithAVisibleWait_ThenTheRightCodeWorks()
+    {
+        var email = await fixture.RegisterAsync();
+        await using var tab = await fixture.NewTabAsync();
+        var page = tab.Page;
+        await tab.SignInAsync(email);
+        var (secret, _) = await fixture.EnrolOnSecurityPageAsync(page);
+        await SignOutAsync(page);
+        await BrowserTab.FillSignInAsync(page, email);
+
+        // Five free failures, as for passwords; the sixth makes the next attempt wait, and the page says so.
+        var alert = page.Locator("#second-step [role=alert]");
+        var attempts = 0;
+        while (!(await alert.TextContentAsync() ?? "").StartsWith("Too many attempts", StringComparison.Ordinal))
+        {
+            Assert.True(++attempts <= 7, $"No throttling after {attempts - 1} wrong codes; the page says: {await alert.TextContentAsync()}");
+            await page.GetByLabel("Authenticator code").FillAsync(fixture.WrongCodeFor(secret));
+            await page.GetByRole(AriaRole.Button, new() { Name = "Verify" }).ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Verify" })).ToBeEnabledAsync();
+            await Assertions.Expect(alert).ToBeVisibleAsync();
+        }
+
+        Assert.Equal(7, attempts);
+        await Assertions.Expect(alert).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"Try again in \d+ seconds\.$"));
+        Assert.EndsWith("/signin", page.Url, StringComparison.Ordinal);
+
+        // Once the wait is over, the same prompt takes the right code.
+        fixture.NextStep();
+        await page.GetByLabel("Authenticator code").FillAsync(fixture.CodeFor(secret));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Verify" }).ClickAsync();
+        await BrowserTab.WaitForUrlAsync(page, "**/account");
+        Assert.Empty(tab.CspViolations);
+    }
+
+    [Fact]
     public async Task StaleSignIn_ChangePassword_AsksForThePassword_ThenChanges()
     {
         var email = await fixture.RegisterAsync();

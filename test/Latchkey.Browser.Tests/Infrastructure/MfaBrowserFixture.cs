@@ -17,6 +17,15 @@ public class MfaBrowserFixture : BrowserFixture
     /// <summary>The code an authenticator app holding <paramref name="secret"/> shows now.</summary>
     public string CodeFor(string secret) => Totp.Code(Base32.TryDecode(secret), Totp.StepAt(Time.GetUtcNow()));
 
+    /// <summary>A six-digit code that no step within the server's drift window has for <paramref name="secret"/>.</summary>
+    public string WrongCodeFor(string secret)
+    {
+        var key = Base32.TryDecode(secret);
+        var now = Totp.StepAt(Time.GetUtcNow());
+        var valid = new[] { now - 1, now, now + 1 }.Select(step => Totp.Code(key, step)).ToHashSet(StringComparer.Ordinal);
+        return Enumerable.Range(0, 10).Select(d => new string((char)('0' + d), Totp.Digits)).First(c => !valid.Contains(c));
+    }
+
     /// <summary>Moves the clock to the next TOTP step, whose code has not been used yet.</summary>
     public void NextStep() => Time.Advance(Totp.StepLength);
 
