@@ -29,6 +29,7 @@ public static class LatchkeyEndpointRouteBuilderExtensions
         AccountRecoveryEndpoints.Map(api);
         SessionEndpoints.Map(api);
         MfaEndpoints.Map(api);
+        PasskeyEndpoints.Map(api);
         MeEndpoints.Map(api);
         SessionTokenEndpoints.Map(api);
         GroupFallback.Map(api, apiMarker);

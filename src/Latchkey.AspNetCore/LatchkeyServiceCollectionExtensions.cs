@@ -46,6 +46,7 @@ public static class LatchkeyServiceCollectionExtensions
         services.AddOptions<MailOptions>().Bind(section.GetSection("Mail"));
         services.AddOptions<Latchkey.Accounts.Recovery.AccountOptions>().Bind(section.GetSection(Latchkey.Accounts.Recovery.AccountOptions.SectionName));
         services.AddOptions<Latchkey.Mfa.MfaOptions>().Bind(section.GetSection(Latchkey.Mfa.MfaOptions.SectionName));
+        services.AddOptions<Latchkey.Passkeys.WebAuthnOptions>().Bind(section.GetSection(Latchkey.Passkeys.WebAuthnOptions.SectionName));
         services.AddOptions<SmtpOptions>().Bind(section.GetSection(SmtpOptions.SectionName));
         services.AddOptions<NetworkOptions>().Bind(section.GetSection(NetworkOptions.SectionName))
             .PostConfigure(o => AddListed(o.TrustedProxies, section.GetSection(NetworkOptions.SectionName), nameof(NetworkOptions.TrustedProxies)));

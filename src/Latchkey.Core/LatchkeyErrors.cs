@@ -72,6 +72,16 @@ public static class LatchkeyErrors
     public const string TotpNotEnabled = "totp_not_enabled";
     /// <summary>This action needs a recent sign-in (<c>Latchkey:Sessions:ReauthWindow</c>): sign in again, then retry.</summary>
     public const string ReauthenticationRequired = "reauthentication_required";
+    /// <summary>The passkey response (<c>credential</c>) is malformed or failed verification: wrong origin, relying party, challenge, signature, or user.</summary>
+    public const string PasskeyInvalid = "passkey_invalid";
+    /// <summary>The passkey ceremony is malformed, unknown, expired, already used, or belongs to another step or account: ask for new options.</summary>
+    public const string PasskeyCeremonyInvalid = "passkey_ceremony_invalid";
+    /// <summary>The account has no passkey with this id.</summary>
+    public const string PasskeyNotFound = "passkey_not_found";
+    /// <summary>This passkey is already registered (to this or another account).</summary>
+    public const string PasskeyAlreadyRegistered = "passkey_already_registered";
+    /// <summary>The passkey's signature counter did not increase: the authenticator may have been cloned. The sign-in is refused.</summary>
+    public const string PasskeySignCountInvalid = "passkey_sign_count_invalid";
     /// <summary>An unexpected server fault; never caused by input alone.</summary>
     public const string InternalError = "internal_error";
 }

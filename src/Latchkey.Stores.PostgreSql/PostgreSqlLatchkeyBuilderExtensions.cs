@@ -32,6 +32,7 @@ public static class PostgreSqlLatchkeyBuilderExtensions
         services.Replace(ServiceDescriptor.Singleton<IAccountStore, PostgreSqlAccountStore>());
         services.Replace(ServiceDescriptor.Singleton<IAccountTokenStore, PostgreSqlAccountTokenStore>());
         services.Replace(ServiceDescriptor.Singleton<Latchkey.Mfa.IMfaStore, PostgreSqlMfaStore>());
+        services.Replace(ServiceDescriptor.Singleton<Latchkey.Passkeys.IPasskeyStore, PostgreSqlPasskeyStore>());
         services.Replace(ServiceDescriptor.Singleton<ISessionStore, PostgreSqlSessionStore>());
         services.Replace(ServiceDescriptor.Singleton<ISigningKeyStore, PostgreSqlSigningKeyStore>());
         services.Replace(ServiceDescriptor.Singleton<IRefreshTokenStore, PostgreSqlRefreshTokenStore>());

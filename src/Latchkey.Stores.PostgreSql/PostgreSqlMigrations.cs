@@ -134,5 +134,32 @@ internal static class PostgreSqlMigrations
                 PRIMARY KEY (account_id, code_hash)
             );
             """),
+        new(7, "passkeys and passkey ceremonies", """
+            CREATE TABLE passkeys (
+                id text NOT NULL PRIMARY KEY,
+                account_id text NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                credential_id bytea NOT NULL UNIQUE,
+                public_key bytea NOT NULL,
+                sign_count bigint NOT NULL,
+                backup_eligible integer NOT NULL,
+                backed_up integer NOT NULL,
+                name text NOT NULL,
+                created_at bigint NOT NULL,
+                last_used_at bigint
+            );
+
+            CREATE INDEX passkeys_account ON passkeys(account_id);
+
+            CREATE TABLE passkey_ceremonies (
+                id_hash bytea NOT NULL PRIMARY KEY,
+                kind integer NOT NULL,
+                account_id text REFERENCES accounts(id) ON DELETE CASCADE,
+                options text NOT NULL,
+                expires_at bigint NOT NULL
+            );
+
+            CREATE INDEX passkey_ceremonies_expiry ON passkey_ceremonies(expires_at);
+            CREATE INDEX passkey_ceremonies_account ON passkey_ceremonies(account_id);
+            """),
     ];
 }

@@ -28,3 +28,6 @@ public sealed class PostgreSqlAccountTokenStore(PostgreSqlDatabase database) : R
 
 /// <summary>Second factors (TOTP, recovery codes) in PostgreSQL.</summary>
 public sealed class PostgreSqlMfaStore(PostgreSqlDatabase database) : RelationalMfaStore(database);
+
+/// <summary>Passkeys and passkey ceremonies in PostgreSQL.</summary>
+public sealed class PostgreSqlPasskeyStore(PostgreSqlDatabase database) : RelationalPasskeyStore(database);

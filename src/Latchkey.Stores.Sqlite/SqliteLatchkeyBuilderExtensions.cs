@@ -38,6 +38,7 @@ public static class SqliteLatchkeyBuilderExtensions
         services.Replace(ServiceDescriptor.Singleton<IAccountStore, SqliteAccountStore>());
         services.Replace(ServiceDescriptor.Singleton<IAccountTokenStore, SqliteAccountTokenStore>());
         services.Replace(ServiceDescriptor.Singleton<Latchkey.Mfa.IMfaStore, SqliteMfaStore>());
+        services.Replace(ServiceDescriptor.Singleton<Latchkey.Passkeys.IPasskeyStore, SqlitePasskeyStore>());
         services.Replace(ServiceDescriptor.Singleton<ISessionStore, SqliteSessionStore>());
         services.Replace(ServiceDescriptor.Singleton<ISigningKeyStore, SqliteSigningKeyStore>());
         services.Replace(ServiceDescriptor.Singleton<IRefreshTokenStore, SqliteRefreshTokenStore>());

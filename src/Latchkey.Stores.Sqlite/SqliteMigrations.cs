@@ -135,5 +135,32 @@ internal static class SqliteMigrations
                 PRIMARY KEY (account_id, code_hash)
             ) STRICT;
             """),
+        new(7, "passkeys and passkey ceremonies", """
+            CREATE TABLE passkeys (
+                id TEXT NOT NULL PRIMARY KEY,
+                account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                credential_id BLOB NOT NULL UNIQUE,
+                public_key BLOB NOT NULL,
+                sign_count INTEGER NOT NULL,
+                backup_eligible INTEGER NOT NULL,
+                backed_up INTEGER NOT NULL,
+                name TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                last_used_at INTEGER
+            ) STRICT;
+
+            CREATE INDEX passkeys_account ON passkeys(account_id);
+
+            CREATE TABLE passkey_ceremonies (
+                id_hash BLOB NOT NULL PRIMARY KEY,
+                kind INTEGER NOT NULL,
+                account_id TEXT REFERENCES accounts(id) ON DELETE CASCADE,
+                options TEXT NOT NULL,
+                expires_at INTEGER NOT NULL
+            ) STRICT;
+
+            CREATE INDEX passkey_ceremonies_expiry ON passkey_ceremonies(expires_at);
+            CREATE INDEX passkey_ceremonies_account ON passkey_ceremonies(account_id);
+            """),
     ];
 }

@@ -28,3 +28,6 @@ public sealed class SqliteAccountTokenStore(SqliteDatabase database) : Relationa
 
 /// <summary>Second factors (TOTP, recovery codes) in SQLite.</summary>
 public sealed class SqliteMfaStore(SqliteDatabase database) : RelationalMfaStore(database);
+
+/// <summary>Passkeys and passkey ceremonies in SQLite.</summary>
+public sealed class SqlitePasskeyStore(SqliteDatabase database) : RelationalPasskeyStore(database);

@@ -17,7 +17,8 @@ public sealed record StoreSet(
     IRefreshTokenStore RefreshTokens,
     IRevocationStore Revocations,
     IAccountTokenStore AccountTokens,
-    Latchkey.Mfa.IMfaStore Mfa) : IDisposable
+    Latchkey.Mfa.IMfaStore Mfa,
+    Latchkey.Passkeys.IPasskeyStore Passkeys) : IDisposable
 {
     public void Dispose() => Database.Dispose();
 }

@@ -105,21 +105,16 @@ internal static class SessionEndpoints
     internal static IResult MfaChallengeProblem(MfaChallenge challenge) => LatchkeyProblems.Result(
         challenge.Kind == MfaChallengeKind.SecondFactor ? LatchkeyErrors.MfaRequired : LatchkeyErrors.MfaEnrollmentRequired,
         challenge.Kind == MfaChallengeKind.SecondFactor
-            ? "Send a code from the authenticator app, or a recovery code, with this challenge to POST /api/session/mfa."
+            ? "Finish with this challenge and one of the methods: a code or recovery code at POST /api/session/mfa, or a passkey at POST /api/session/mfa/passkey."
             : "Set up an authenticator app with this challenge (POST /api/session/mfa/totp), then confirm it with a first code.",
         writer =>
         {
             writer.WriteString("challenge", challenge.Token);
             writer.WriteString("challengeExpiresAt", challenge.ExpiresAt);
             writer.WriteStartArray("methods");
-            if (challenge.Kind == MfaChallengeKind.SecondFactor)
+            foreach (var method in challenge.Methods)
             {
-                writer.WriteStringValue("totp");
-                writer.WriteStringValue("recovery_code");
-            }
-            else
-            {
-                writer.WriteStringValue("totp_enrollment");
+                writer.WriteStringValue(method);
             }
 
             writer.WriteEndArray();

@@ -48,6 +48,35 @@ public sealed record MfaStatusResponse(string Policy, bool TotpEnabled, bool Tot
 /// <summary>A sign-in completed by enrolling a first authenticator: the session, and the recovery codes shown once.</summary>
 public sealed record EnrolledLoginResponse(UserResponse User, string CsrfToken, DateTimeOffset ExpiresAt, string[] RecoveryCodes);
 
+/// <summary>A passkey ceremony begun: its id, and the WebAuthn options in their JSON form.</summary>
+public sealed record PasskeyOptionsResponse(string Ceremony, JsonElement Options);
+
+/// <summary>Body of <c>POST /api/session/passkey</c>: the ceremony and what <c>PublicKeyCredential.toJSON()</c> gave.</summary>
+public sealed record PasskeySignInRequest(string? Ceremony, JsonElement? Credential);
+
+/// <summary>Body of <c>POST /api/session/mfa/passkey/options</c>.</summary>
+public sealed record PasskeyChallengeRequest(string? Challenge);
+
+/// <summary>Body of <c>POST /api/session/mfa/passkey</c>.</summary>
+public sealed record PasskeySecondFactorRequest(string? Challenge, string? Ceremony, JsonElement? Credential);
+
+/// <summary>Body of <c>POST /api/passkeys</c>.</summary>
+public sealed record PasskeyRegistrationRequest(string? Ceremony, string? Name, JsonElement? Credential);
+
+/// <summary>Body of <c>PATCH /api/passkeys/{id}</c>.</summary>
+public sealed record PasskeyRenameRequest(string? Name);
+
+/// <summary>One of the caller's passkeys.</summary>
+public sealed record PasskeyItem(string Id, string Name, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, bool BackedUp)
+{
+    /// <summary>The owner's view of <paramref name="passkey"/>.</summary>
+    public static PasskeyItem For(Latchkey.Passkeys.Passkey passkey)
+    {
+        ArgumentNullException.ThrowIfNull(passkey);
+        return new(passkey.Id, passkey.Name, passkey.CreatedAt, passkey.LastUsedAt, passkey.BackedUp);
+    }
+}
+
 /// <summary>The answer to <c>POST /api/accounts</c>: exactly the contract's <c>{"id","email"}</c> (a new address is never verified).</summary>
 public sealed record AccountCreatedResponse(string Id, string Email);
 
@@ -121,4 +150,12 @@ public sealed record ProbeResponse(
 [JsonSerializable(typeof(RecoveryCodesResponse))]
 [JsonSerializable(typeof(MfaStatusResponse))]
 [JsonSerializable(typeof(EnrolledLoginResponse))]
+[JsonSerializable(typeof(PasskeyOptionsResponse))]
+[JsonSerializable(typeof(PasskeySignInRequest))]
+[JsonSerializable(typeof(PasskeyChallengeRequest))]
+[JsonSerializable(typeof(PasskeySecondFactorRequest))]
+[JsonSerializable(typeof(PasskeyRegistrationRequest))]
+[JsonSerializable(typeof(PasskeyRenameRequest))]
+[JsonSerializable(typeof(PasskeyItem))]
+[JsonSerializable(typeof(PasskeyItem[]))]
 public sealed partial class LatchkeyJsonContext : JsonSerializerContext;

@@ -50,6 +50,7 @@ public static class LatchkeyCoreServiceCollectionExtensions
         AddValidatedOptions<MailOptions, MailOptionsValidator>(services);
         AddValidatedOptions<Latchkey.Accounts.Recovery.AccountOptions, Latchkey.Accounts.Recovery.AccountOptionsValidator>(services);
         AddValidatedOptions<Latchkey.Mfa.MfaOptions, Latchkey.Mfa.MfaOptionsValidator>(services);
+        AddValidatedOptions<Latchkey.Passkeys.WebAuthnOptions, Latchkey.Passkeys.WebAuthnOptionsValidator>(services);
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IPasswordHasher, Argon2idPasswordHasher>();
@@ -69,6 +70,7 @@ public static class LatchkeyCoreServiceCollectionExtensions
             sp => sp.GetRequiredService<Latchkey.Accounts.Recovery.RecoveryBackgroundWork>()));
         services.TryAddSingleton<AccountLifecycleService>();
         services.TryAddSingleton<Latchkey.Mfa.MfaService>();
+        services.TryAddSingleton<Latchkey.Passkeys.PasskeyService>();
 
         // Tokens: keys, issuance, validation, refresh rotation, revocation, clients.
         services.TryAddSingleton(sp => MasterSecret.Load(sp.GetRequiredService<IOptions<LatchkeyOptions>>(), sp.GetRequiredService<IOptions<KeyOptions>>()));

@@ -74,7 +74,8 @@ public enum MfaChallengeKind
 /// <param name="Token">The challenge string; only its hash is stored.</param>
 /// <param name="Kind">What it allows.</param>
 /// <param name="ExpiresAt">When it stops working.</param>
-public sealed record MfaChallenge(string Token, MfaChallengeKind Kind, DateTimeOffset ExpiresAt);
+/// <param name="Methods">What can finish it (<c>passkey</c>, <c>totp</c>, <c>recovery_code</c>, or <c>totp_enrollment</c>).</param>
+public sealed record MfaChallenge(string Token, MfaChallengeKind Kind, DateTimeOffset ExpiresAt, IReadOnlyList<string> Methods);
 
 /// <summary>A live challenge, found but not spent.</summary>
 /// <param name="Account">The account signing in, as it is now.</param>

@@ -21,6 +21,7 @@ namespace Latchkey.Mfa;
 public sealed class MfaService
 {
     private readonly IMfaStore _store;
+    private readonly Passkeys.IPasskeyStore _passkeys;
     private readonly IAccountTokenStore _tokens;
     private readonly IAccountStore _accounts;
     private readonly KeyProtector _protector;
@@ -31,10 +32,11 @@ public sealed class MfaService
 
     /// <summary>Creates the service.</summary>
     public MfaService(
-        IMfaStore store, IAccountTokenStore tokens, IAccountStore accounts, KeyProtector protector, CredentialThrottle throttle,
+        IMfaStore store, Passkeys.IPasskeyStore passkeys, IAccountTokenStore tokens, IAccountStore accounts, KeyProtector protector, CredentialThrottle throttle,
         TimeProvider time, IOptions<MfaOptions> options, SecurityAudit audit)
     {
         _store = store;
+        _passkeys = passkeys;
         _tokens = tokens;
         _accounts = accounts;
         _protector = protector;
@@ -57,7 +59,28 @@ public sealed class MfaService
 
     /// <summary>Whether a password sign-in of the account must be followed by a second factor.</summary>
     public async Task<bool> HasSecondFactorAsync(string accountId, CancellationToken cancellationToken) =>
-        Requirement != MfaRequirement.Off && (await _store.FindTotpAsync(accountId, cancellationToken).ConfigureAwait(false))?.IsConfirmed == true;
+        Requirement != MfaRequirement.Off && (await SecondFactorMethodsAsync(accountId, cancellationToken).ConfigureAwait(false)).Count > 0;
+
+    /// <summary>
+    /// The second factors the account can finish a password sign-in with, as the <c>methods</c> of the challenge names
+    /// them: <c>passkey</c> for registered passkeys, <c>totp</c> and <c>recovery_code</c> for a confirmed authenticator app.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> SecondFactorMethodsAsync(string accountId, CancellationToken cancellationToken)
+    {
+        var methods = new List<string>(3);
+        if ((await _passkeys.ListAsync(accountId, cancellationToken).ConfigureAwait(false)).Count > 0)
+        {
+            methods.Add("passkey");
+        }
+
+        if ((await _store.FindTotpAsync(accountId, cancellationToken).ConfigureAwait(false))?.IsConfirmed == true)
+        {
+            methods.Add("totp");
+            methods.Add("recovery_code");
+        }
+
+        return methods;
+    }
 
     /// <summary>
     /// What a right password leads to: <see langword="null"/> when the account may have its session now, else the
@@ -71,7 +94,8 @@ public sealed class MfaService
             return null;
         }
 
-        var kind = await HasSecondFactorAsync(account.Id, cancellationToken).ConfigureAwait(false) ? MfaChallengeKind.SecondFactor
+        var methods = await SecondFactorMethodsAsync(account.Id, cancellationToken).ConfigureAwait(false);
+        var kind = methods.Count > 0 ? MfaChallengeKind.SecondFactor
             : Requirement == MfaRequirement.Required ? MfaChallengeKind.Enrollment
             : (MfaChallengeKind?)null;
         if (kind is not { } required)
@@ -86,7 +110,7 @@ public sealed class MfaService
             new AccountToken(AccountTokenCodec.TryHash(token)!, account.Id, PurposeOf(required), now, expires, AccountTokenCodec.PasswordStamp(account.PasswordHash)),
             cancellationToken).ConfigureAwait(false);
         _audit.MfaChallengeIssued(required.ToString(), account.Id, ClientIp(clientAddress));
-        return new MfaChallenge(token, required, expires);
+        return new MfaChallenge(token, required, expires, required == MfaChallengeKind.SecondFactor ? methods : ["totp_enrollment"]);
     }
 
     /// <summary>
@@ -244,6 +268,15 @@ public sealed class MfaService
                 return (MfaResult.Success<AuthenticationMethods>(used), AttemptOutcome.Succeeded);
             },
             cancellationToken);
+
+    /// <summary>Finds the live second-factor challenge of a password sign-in, without spending it (a passkey finishes it).</summary>
+    public Task<PendingMfaChallenge?> FindSecondFactorChallengeAsync(string? challenge, IPAddress? clientAddress, CancellationToken cancellationToken) =>
+        FindChallengeAsync(challenge, MfaChallengeKind.SecondFactor, clientAddress, cancellationToken);
+
+    /// <summary>Spends a second-factor challenge whose second factor was verified elsewhere (a passkey).</summary>
+    public Task<MfaResult<SecondFactorSignIn>> SpendSecondFactorChallengeAsync(
+        PendingMfaChallenge pending, AuthenticationMethods methods, IPAddress? clientAddress, CancellationToken cancellationToken) =>
+        SpendAsync(pending, MfaChallengeKind.SecondFactor, methods, clientAddress, cancellationToken);
 
     private static AccountTokenPurpose PurposeOf(MfaChallengeKind kind) =>
         kind == MfaChallengeKind.SecondFactor ? AccountTokenPurpose.MfaChallenge : AccountTokenPurpose.MfaEnrollment;

@@ -33,6 +33,13 @@ public readonly record struct ThrottleKeys(string Subject, string? Address)
     /// </summary>
     public static ThrottleKeys ForSecondFactor(string accountId, IPAddress? address) => new(SecondFactorPrefix + accountId, AddressKey(address));
 
+    /// <summary>
+    /// Keys for a passkey sign-in: the account's second-factor counter once the credential names an account, else a
+    /// counter of the address alone (an unknown credential names no account to charge).
+    /// </summary>
+    public static ThrottleKeys ForPasskey(string? accountId, IPAddress? address) =>
+        accountId is not null ? ForSecondFactor(accountId, address) : new(SecondFactorPrefix + "?" + (AddressKey(address) ?? "unknown"), AddressKey(address));
+
     /// <summary>The sign-up rate key of an address, or <see langword="null"/> without one.</summary>
     public static string? SignUpKey(IPAddress? address) => AddressKey(address) is { } key ? SignUpPrefix + key : null;
 

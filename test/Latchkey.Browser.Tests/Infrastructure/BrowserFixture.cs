@@ -27,8 +27,8 @@ public class BrowserFixture : IAsyncLifetime
     /// <summary>The browser.</summary>
     public IBrowser Browser => _browser ?? throw new InvalidOperationException("The fixture has not started.");
 
-    /// <summary>Latchkey's origin, e.g. <c>http://127.0.0.1:41234</c>.</summary>
-    public string Origin => Server.Origin;
+    /// <summary>Latchkey's origin as the browser reaches it, e.g. <c>http://127.0.0.1:41234</c>.</summary>
+    public virtual string Origin => Server.Origin;
 
     /// <inheritdoc />
     public virtual async Task InitializeAsync()

@@ -49,7 +49,7 @@ public sealed class BrowserTab : IAsyncDisposable
     {
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
     }
 
     /// <summary>Waits until <paramref name="page"/> is at <paramref name="url"/>; on timeout, says where it is and what it shows.</summary>

@@ -28,6 +28,7 @@ form.addEventListener('submit', async (event) => {
     // The right password for an account with a second factor (or one that must set one up): the code
     // step, then the same way on as a plain sign-in.
     if (needsSecondStep(error)) {
+      document.getElementById('passkey-signin').hidden = true;
       if (await secondStepInPlace(form, secondStep, alertBox, error.problem)) location.assign(target);
       return;
     }
