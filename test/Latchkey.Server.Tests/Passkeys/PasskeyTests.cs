@@ -28,6 +28,7 @@ public sealed class PasskeyTests
         await using var account = await PasskeyAccount.StartAsync();
         var (owner, authenticator) = (account.Owner, account.Authenticator);
         var first = await RegisterAsync(owner, authenticator, "Laptop");
+        account.Time.Advance(TimeSpan.FromSeconds(1)); // the list is in the order of registration, by time
         var second = await RegisterAsync(owner, authenticator, "Phone");
         Assert.NotEqual(first["id"]!.GetValue<string>(), second["id"]!.GetValue<string>());
         Assert.True(first["backedUp"]!.GetValue<bool>());
