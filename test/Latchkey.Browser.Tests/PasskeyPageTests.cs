@@ -81,6 +81,45 @@ public sealed class PasskeyPageTests(PasskeyBrowserFixture fixture) : IClassFixt
         await BrowserFixture.ScreenshotAsync(page, "passkey-removed-refused");
     }
 
+    [Fact]
+    public async Task Passkey_AsTheSecondFactorAfterThePassword_FinishesTheSignIn()
+    {
+        var email = await fixture.RegisterAsync();
+        await using var tab = await fixture.NewTabAsync();
+        var page = tab.Page;
+        var authenticator = await VirtualAuthenticator.AddAsync(tab);
+        await tab.SignInAsync(email);
+        await page.GotoAsync("/passkeys");
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("Laptop");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add passkey" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("Added \"Laptop\".");
+        var signCount = (await authenticator.CredentialsAsync()).Single().GetProperty("signCount").GetInt32();
+
+        // No conditional UI from here on, so that the sign-in page waits for the password instead of taking the passkey.
+        await page.AddInitScriptAsync("PublicKeyCredential.isConditionalMediationAvailable = async () => false;");
+        await page.Locator("#signout").ClickAsync();
+        await BrowserTab.WaitForUrlAsync(page, "**/signin**");
+        await BrowserTab.FillSignInAsync(page, email);
+
+        // The password is right, and the account has a passkey: the second step offers it.
+        var secondStep = page.Locator("#second-step");
+        await Assertions.Expect(secondStep).ToBeVisibleAsync();
+        await Assertions.Expect(secondStep.GetByRole(AriaRole.Heading, new() { Name = "Two-step verification" })).ToBeVisibleAsync();
+        Assert.DoesNotContain(await tab.Context.CookiesAsync(), c => c.Name == "latchkey_session");
+
+        // A passkey is the account's only second factor: no code to ask for.
+        await Assertions.Expect(secondStep.GetByLabel("Authenticator code")).ToHaveCountAsync(0);
+        await secondStep.GetByRole(AriaRole.Button, new() { Name = "Use a passkey" }).ClickAsync();
+        await BrowserTab.WaitForUrlAsync(page, "**/account");
+        await Assertions.Expect(page.Locator("#user-email")).ToHaveTextAsync(email);
+        Assert.True((await authenticator.CredentialsAsync()).Single().GetProperty("signCount").GetInt32() > signCount);
+
+        var session = (await page.EvaluateAsync<JsonElement>("() => fetch('/api/session').then(r => r.json())")).GetProperty("session");
+        Assert.Equal(["pwd", "hwk", "user", "mfa"], session.GetProperty("amr").EnumerateArray().Select(v => v.GetString()));
+        Assert.Equal("2", session.GetProperty("acr").GetString());
+        Assert.Empty(tab.CspViolations);
+    }
+
     /// <summary>A CTAP2 platform authenticator with user verification that answers every request at once.</summary>
     private sealed class VirtualAuthenticator
     {

@@ -64,36 +64,30 @@ function submitWith(form, alertBox, send, resolve, reject) {
 
 /**
  * Asks for the second factor of a sign-in that answered `mfa_required` (`problem` carries `challenge` and
- * `methods`) inside `host`. Resolves with the login answer; rejects when the challenge is gone.
+ * `methods`) inside `host`: a code form when the account has an authenticator app, a passkey button when it
+ * has passkeys. Resolves with the login answer; rejects when the challenge is gone.
  */
 export function askSecondFactor(host, problem, prefix = 'mfa') {
   return new Promise((resolve, reject) => {
+    const methods = problem.methods || ['totp', 'recovery_code'];
+    const codes = methods.includes('totp');
     const alertBox = element('div', { className: 'alert', role: 'alert', hidden: true });
-    const codeField = field(prefix, 'code', 'Authenticator code', { ...codeAttributes, 'aria-describedby': `${prefix}-code-hint` });
-    codeField.append(element('p', { id: `${prefix}-code-hint`, className: 'hint', textContent: 'The 6-digit code your authenticator app shows now.' }));
-    const recoveryField = field(prefix, 'recoveryCode', 'Recovery code', { autocomplete: 'off', spellcheck: false });
-    recoveryField.hidden = true;
-    recoveryField.querySelector('input').required = false;
-    const toggle = element('button', { type: 'button', className: 'link', textContent: 'Use a recovery code instead' });
-    const form = element('form', { className: 'mfa-form', noValidate: true },
-      codeField, recoveryField, element('button', { type: 'submit', className: 'primary', textContent: 'Verify' }));
-    const useRecovery = () => !recoveryField.hidden;
-    toggle.addEventListener('click', () => {
-      const recovery = !useRecovery();
-      recoveryField.hidden = !recovery;
-      codeField.hidden = recovery;
-      toggle.textContent = recovery ? 'Use an authenticator code instead' : 'Use a recovery code instead';
-      showAlert(alertBox, '');
-      (recovery ? recoveryField : codeField).querySelector('input').focus();
-    });
-
+    const actions = element('div', { className: 'actions' });
     const parts = [
       element('h2', { textContent: 'Two-step verification' }),
-      element('p', { className: 'hint', textContent: 'Your account has a second factor. Enter a code from your authenticator app.' }),
-      alertBox, form, element('div', { className: 'actions' }, toggle),
+      element('p', { className: 'hint', textContent: codes
+        ? 'Your account has a second factor. Enter a code from your authenticator app.'
+        : 'Your account has a second factor. Use your passkey.' }),
+      alertBox,
     ];
-    if ((problem.methods || []).includes('passkey')) {
-      const passkey = element('button', { type: 'button', textContent: 'Use a passkey' });
+    let focus = null;
+    if (codes) {
+      const form = codeForm(prefix, actions, alertBox, problem.challenge, resolve, reject);
+      parts.push(form);
+      focus = form.code;
+    }
+    if (methods.includes('passkey')) {
+      const passkey = element('button', { type: 'button', className: codes ? '' : 'primary', textContent: 'Use a passkey' });
       passkey.addEventListener('click', async () => {
         showAlert(alertBox, '');
         passkey.disabled = true;
@@ -106,18 +100,42 @@ export function askSecondFactor(host, problem, prefix = 'mfa') {
           passkey.disabled = false;
         }
       });
-      parts[parts.length - 1].append(passkey);
+      actions.append(passkey);
+      focus ??= passkey;
     }
-    host.replaceChildren(...parts);
-
-    submitWith(form, alertBox, () => {
-      const body = useRecovery()
-        ? { challenge: problem.challenge, recoveryCode: form.recoveryCode.value.trim() }
-        : { challenge: problem.challenge, code: form.code.value.replace(/\s/g, '') };
-      return api('POST', '/api/session/mfa', body, { redirectOn401: false });
-    }, resolve, reject);
-    form.code.focus();
+    host.replaceChildren(...parts, actions);
+    focus?.focus();
   });
+}
+
+/** The code form of the second step (a TOTP code, or a recovery code through the toggle it adds to `actions`). */
+function codeForm(prefix, actions, alertBox, challenge, resolve, reject) {
+  const codeField = field(prefix, 'code', 'Authenticator code', { ...codeAttributes, 'aria-describedby': `${prefix}-code-hint` });
+  codeField.append(element('p', { id: `${prefix}-code-hint`, className: 'hint', textContent: 'The 6-digit code your authenticator app shows now.' }));
+  const recoveryField = field(prefix, 'recoveryCode', 'Recovery code', { autocomplete: 'off', spellcheck: false });
+  recoveryField.hidden = true;
+  recoveryField.querySelector('input').required = false;
+  const toggle = element('button', { type: 'button', className: 'link', textContent: 'Use a recovery code instead' });
+  const form = element('form', { className: 'mfa-form', noValidate: true },
+    codeField, recoveryField, element('button', { type: 'submit', className: 'primary', textContent: 'Verify' }));
+  const useRecovery = () => !recoveryField.hidden;
+  toggle.addEventListener('click', () => {
+    const recovery = !useRecovery();
+    recoveryField.hidden = !recovery;
+    codeField.hidden = recovery;
+    toggle.textContent = recovery ? 'Use an authenticator code instead' : 'Use a recovery code instead';
+    showAlert(alertBox, '');
+    (recovery ? recoveryField : codeField).querySelector('input').focus();
+  });
+  actions.append(toggle);
+
+  submitWith(form, alertBox, () => {
+    const body = useRecovery()
+      ? { challenge, recoveryCode: form.recoveryCode.value.trim() }
+      : { challenge, code: form.code.value.replace(/\s/g, '') };
+    return api('POST', '/api/session/mfa', body, { redirectOn401: false });
+  }, resolve, reject);
+  return form;
 }
 
 /** The passkey second step: request options for the challenge, ask the browser, send the assertion. */
