@@ -41,6 +41,14 @@ public sealed class OidcPageTests(OidcPageTests.Fixture fixture) : IClassFixture
         Assert.StartsWith("lk_ac_", query["code"].ToString(), StringComparison.Ordinal);
         Assert.Equal("browser-state", query["state"].ToString());
         Assert.Equal(fixture.Origin, query["iss"].ToString());
+
+        // The account page lists the application and removes it.
+        await tab.Page.GotoAsync("/account");
+        var app = tab.Page.Locator("#apps li[data-client-id=spa]");
+        await Assertions.Expect(app).ToContainTextAsync("openid email");
+        await app.GetByRole(AriaRole.Button, new() { Name = "Remove the access of spa" }).ClickAsync();
+        await Assertions.Expect(tab.Page.Locator("#apps-status")).ToContainTextAsync("Access removed");
+        await Assertions.Expect(tab.Page.Locator("#apps li")).ToHaveCountAsync(0);
         Assert.Empty(tab.CspViolations);
     }
 
