@@ -26,7 +26,7 @@ internal static class PageEndpoints
     /// <summary>The page names, each served at <c>/{name}</c> from <c>{name}.html</c>.</summary>
     public static readonly IReadOnlyList<string> Pages =
     [
-        "signin", "signup", "account", "security", "tokens", "passkeys",
+        "signin", "signup", "account", "security", "tokens", "passkeys", "consent",
         "forgot-password", "reset-password", "verify-email", "confirm-email", "undo-email-change",
     ];
 

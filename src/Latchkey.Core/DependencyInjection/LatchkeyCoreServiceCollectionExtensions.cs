@@ -87,6 +87,10 @@ public static class LatchkeyCoreServiceCollectionExtensions
             sp.GetRequiredService<IOptions<TokenOptions>>().Value.ValidatedTokenCacheSize));
         services.TryAddSingleton<RefreshTokenService>();
         services.TryAddSingleton<ClientRegistry>();
+        services.TryAddSingleton<IClientRegistry>(sp => sp.GetRequiredService<ClientRegistry>());
+        services.TryAddSingleton<Latchkey.Authorization.IdTokenIssuer>();
+        services.TryAddSingleton<Latchkey.Authorization.AuthorizationCodeService>();
+        services.TryAddSingleton<Latchkey.Authorization.ConsentService>();
         services.TryAddSingleton<ClientAuthenticator>();
         services.TryAddSingleton<TokenService>();
         services.TryAddSingleton<TokenInspector>();

@@ -28,6 +28,10 @@ public sealed class PasskeyTests
         await using var account = await PasskeyAccount.StartAsync();
         var (owner, authenticator) = (account.Owner, account.Authenticator);
         var first = await RegisterAsync(owner, authenticator, "Laptop");
+
+        // The list is ordered by creation time, then by the random id: on the fake clock, two registrations in the
+        // same millisecond would come back in either order.
+        account.Time.Advance(TimeSpan.FromSeconds(1));
         var second = await RegisterAsync(owner, authenticator, "Phone");
         Assert.NotEqual(first["id"]!.GetValue<string>(), second["id"]!.GetValue<string>());
         Assert.True(first["backedUp"]!.GetValue<bool>());
