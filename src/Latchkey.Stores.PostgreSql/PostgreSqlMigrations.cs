@@ -195,5 +195,31 @@ internal static class PostgreSqlMigrations
             ALTER TABLE refresh_families ADD COLUMN methods integer NOT NULL DEFAULT 1;
             CREATE INDEX refresh_families_user_client ON refresh_families(user_id, client_id);
             """),
+        new(9, "Back-channel logout: the clients each session signed into, and the logout notices owed to them", """
+            CREATE TABLE session_clients (
+                session_id text NOT NULL,
+                client_id text NOT NULL,
+                user_id text NOT NULL,
+                created_at bigint NOT NULL,
+                expires_at bigint NOT NULL,
+                PRIMARY KEY (session_id, client_id)
+            );
+
+            CREATE INDEX session_clients_user ON session_clients(user_id);
+            CREATE INDEX session_clients_expiry ON session_clients(expires_at);
+
+            CREATE TABLE logout_outbox (
+                session_id text NOT NULL,
+                client_id text NOT NULL,
+                user_id text NOT NULL,
+                created_at bigint NOT NULL,
+                attempts bigint NOT NULL,
+                next_attempt_at bigint NOT NULL,
+                lease_until bigint NOT NULL,
+                PRIMARY KEY (session_id, client_id)
+            );
+
+            CREATE INDEX logout_outbox_due ON logout_outbox(next_attempt_at);
+            """),
     ];
 }

@@ -37,3 +37,6 @@ public sealed class PostgreSqlConsentStore(PostgreSqlDatabase database) : Relati
 
 /// <summary>Authorization codes (hashes) in PostgreSQL, shared by every node.</summary>
 public sealed class PostgreSqlAuthorizationCodeStore(PostgreSqlDatabase database) : RelationalAuthorizationCodeStore(database);
+
+/// <summary>Back-channel logout (sessions' clients and the notices owed to them) in PostgreSQL.</summary>
+public sealed class PostgreSqlBackChannelLogoutStore(PostgreSqlDatabase database) : RelationalBackChannelLogoutStore(database);

@@ -196,5 +196,31 @@ internal static class SqliteMigrations
             ALTER TABLE refresh_families ADD COLUMN methods INTEGER NOT NULL DEFAULT 1;
             CREATE INDEX refresh_families_user_client ON refresh_families(user_id, client_id);
             """),
+        new(9, "Back-channel logout: the clients each session signed into, and the logout notices owed to them", """
+            CREATE TABLE session_clients (
+                session_id TEXT NOT NULL,
+                client_id TEXT NOT NULL,
+                user_id TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL,
+                PRIMARY KEY (session_id, client_id)
+            ) STRICT;
+
+            CREATE INDEX session_clients_user ON session_clients(user_id);
+            CREATE INDEX session_clients_expiry ON session_clients(expires_at);
+
+            CREATE TABLE logout_outbox (
+                session_id TEXT NOT NULL,
+                client_id TEXT NOT NULL,
+                user_id TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                attempts INTEGER NOT NULL,
+                next_attempt_at INTEGER NOT NULL,
+                lease_until INTEGER NOT NULL,
+                PRIMARY KEY (session_id, client_id)
+            ) STRICT;
+
+            CREATE INDEX logout_outbox_due ON logout_outbox(next_attempt_at);
+            """),
     ];
 }

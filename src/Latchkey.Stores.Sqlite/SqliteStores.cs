@@ -37,3 +37,6 @@ public sealed class SqliteConsentStore(SqliteDatabase database) : RelationalCons
 
 /// <summary>Authorization codes (hashes) in the embedded database.</summary>
 public sealed class SqliteAuthorizationCodeStore(SqliteDatabase database) : RelationalAuthorizationCodeStore(database);
+
+/// <summary>Back-channel logout (sessions' clients and the notices owed to them) in the embedded database.</summary>
+public sealed class SqliteBackChannelLogoutStore(SqliteDatabase database) : RelationalBackChannelLogoutStore(database);

@@ -224,7 +224,8 @@ internal static class AuthorizeEndpoint
         return true;
     }
 
-    private static async Task<Dictionary<string, StringValues>?> ReadAsync(HttpContext context, int maxBytes)
+    /// <summary>The parameters of a GET (query) or form POST; null when the request cannot be read. Shared with the logout endpoint.</summary>
+    internal static async Task<Dictionary<string, StringValues>?> ReadAsync(HttpContext context, int maxBytes)
     {
         var request = context.Request;
         if (HttpMethods.IsGet(request.Method))
@@ -249,11 +250,11 @@ internal static class AuthorizeEndpoint
         }
     }
 
-    private static bool Repeated(Dictionary<string, StringValues> parameters, string name) =>
+    internal static bool Repeated(Dictionary<string, StringValues> parameters, string name) =>
         parameters.TryGetValue(name, out var values) && values.Count > 1;
 
     // RFC 6749 §3.1: a parameter sent without a value is treated as omitted.
-    private static string? Single(Dictionary<string, StringValues> parameters, string name) =>
+    internal static string? Single(Dictionary<string, StringValues> parameters, string name) =>
         parameters.TryGetValue(name, out var values) && values.Count == 1 && !string.IsNullOrEmpty(values[0]) ? values[0] : null;
 
     // This request as a relative GET URL, without the prompt value that sent the browser away (so that it does not ask
@@ -343,7 +344,10 @@ internal static class AuthorizeEndpoint
         }
     }
 
-    private sealed class ErrorPageResult(string error, string description) : IResult
+    /// <summary>An HTML error page (400) that never redirects and encodes what it shows; the logout endpoint words it for logout.</summary>
+    internal sealed class ErrorPageResult(
+        string error, string description, string title = "Sign-in request refused", string heading = "This sign-in request cannot be completed",
+        string explanation = "The application that sent you here made a request Latchkey cannot accept, so you were not sent back to it.") : IResult
     {
         public async Task ExecuteAsync(HttpContext httpContext)
         {
@@ -357,9 +361,9 @@ internal static class AuthorizeEndpoint
             var html = HtmlEncoder.Default;
             await response.WriteAsync(
                 "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                + "<title>Sign-in request refused · Latchkey</title>\n<link rel=\"stylesheet\" href=\"/assets/latchkey.css\">\n</head>\n<body>\n<main id=\"main\">\n"
-                + "<section class=\"card\">\n<h1>This sign-in request cannot be completed</h1>\n"
-                + "<p>The application that sent you here made a request Latchkey cannot accept, so you were not sent back to it.</p>\n"
+                + $"<title>{html.Encode(title)} · Latchkey</title>\n<link rel=\"stylesheet\" href=\"/assets/latchkey.css\">\n</head>\n<body>\n<main id=\"main\">\n"
+                + $"<section class=\"card\">\n<h1>{html.Encode(heading)}</h1>\n"
+                + $"<p>{html.Encode(explanation)}</p>\n"
                 + $"<p class=\"mono\" id=\"error\">{html.Encode(error)}</p>\n<p id=\"error-description\">{html.Encode(description)}</p>\n"
                 + "</section>\n</main>\n</body>\n</html>\n",
                 httpContext.RequestAborted);

@@ -17,6 +17,7 @@ internal static class OAuthEndpoints
         oauth.MapPost("/token", TokenAsync);
         AuthorizeEndpoint.Map(oauth);
         UserInfoEndpoint.Map(oauth);
+        LogoutEndpoint.Map(oauth);
         oauth.MapPost("/revoke", RevokeAsync);
         oauth.MapPost("/introspect", IntrospectAsync);
     }

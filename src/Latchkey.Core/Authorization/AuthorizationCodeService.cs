@@ -43,12 +43,15 @@ public sealed class AuthorizationCodeService
     private readonly TimeProvider _time;
     private readonly SecurityAudit _audit;
     private readonly Revocation.RevocationList _revocations;
+    private readonly Logout.BackChannelLogout? _backChannelLogout;
 
     /// <summary>Creates the service.</summary>
     public AuthorizationCodeService(
         IAuthorizationCodeStore codes, IClientRegistry clients, AccountService accounts, RefreshTokenService refreshTokens, AccessTokenIssuer accessTokens,
-        IdTokenIssuer idTokens, IIssuerProvider issuer, IOptions<TokenOptions> options, TimeProvider time, SecurityAudit audit, Revocation.RevocationList revocations)
+        IdTokenIssuer idTokens, IIssuerProvider issuer, IOptions<TokenOptions> options, TimeProvider time, SecurityAudit audit, Revocation.RevocationList revocations,
+        Logout.BackChannelLogout? backChannelLogout = null)
     {
+        _backChannelLogout = backChannelLogout;
         _revocations = revocations;
         _codes = codes;
         _clients = clients;
@@ -78,6 +81,12 @@ public sealed class AuthorizationCodeService
                 session.CreatedAt, methods, grantId, now, now + CodeLifetime),
             cancellationToken).ConfigureAwait(false);
         _audit.AuthorizationCodeIssued(client.ClientId, session.UserId, session.PublicId, grantId);
+        if (_backChannelLogout is not null)
+        {
+            // The session now signed into this client: when it ends, the client is told (Back-Channel Logout 1.0 §2.7).
+            await _backChannelLogout.RecordSignInAsync(client, session, cancellationToken).ConfigureAwait(false);
+        }
+
         return code;
     }
 

@@ -20,4 +20,12 @@ public sealed partial class SecurityAudit
     /// <summary>1593: an authorization code was issued.</summary>
     [LoggerMessage(1593, LogLevel.Information, "Authorization code issued to client {ClientId} for account {AccountId}, session {SessionId}, grant {GrantId}", EventName = "AuthorizationCodeIssued")]
     public partial void AuthorizationCodeIssued(string clientId, string accountId, string sessionId, string grantId);
+
+    /// <summary>1598: a relying party's logout request (RP-initiated logout) ended a browser session.</summary>
+    [LoggerMessage(1598, LogLevel.Information, "Session {SessionId} of account {AccountId} ended at the request of client {ClientId} (RP-initiated logout) from {ClientIp}", EventName = "RpInitiatedLogout")]
+    public partial void RpInitiatedLogout(string sessionId, string accountId, string? clientId, string? clientIp);
+
+    /// <summary>1599: a back-channel logout was given up after its last attempt; the client may still hold the session.</summary>
+    [LoggerMessage(1599, LogLevel.Warning, "Back-channel logout of session {SessionId} (account {AccountId}) to client {ClientId} given up after {Attempts} attempts ({Reason})", EventName = "BackChannelLogoutAbandoned")]
+    public partial void BackChannelLogoutAbandoned(string clientId, string accountId, string sessionId, int attempts, string reason);
 }
