@@ -21,7 +21,7 @@ public sealed class SqliteDatabaseTests
         Assert.Equal("wal", (string?)await mode.ExecuteScalarAsync());
         await using var versions = connection.CreateCommand();
         versions.CommandText = "SELECT group_concat(version) FROM (SELECT version FROM schema_migrations ORDER BY version)";
-        Assert.Equal("1,2,3,4,5,6,7", (string?)await versions.ExecuteScalarAsync());
+        Assert.Equal("1,2,3,4,5,6,7,8", (string?)await versions.ExecuteScalarAsync());
     }
 
     [Fact]

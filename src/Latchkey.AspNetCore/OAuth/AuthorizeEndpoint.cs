@@ -64,7 +64,10 @@ internal static class AuthorizeEndpoint
         }
 
         var state = Repeated(parameters, "state") ? null : Single(parameters, "state");
-        var reply = new Reply(redirectUri!, state is { Length: <= MaxStateLength } ? state : null, issuer.Issuer);
+
+        // OAuth 2.0 Form Post Response Mode: answers go as an auto-submitted form when asked (ASP.NET Core's default).
+        var formPost = !Repeated(parameters, "response_mode") && Single(parameters, "response_mode") == "form_post";
+        var reply = new Reply(redirectUri!, state is { Length: <= MaxStateLength } ? state : null, issuer.Issuer, formPost);
         if (Repeated(parameters, "state") || state is { Length: > MaxStateLength })
         {
             return reply.Error("invalid_request", "The state parameter is repeated or too long.");
@@ -96,9 +99,9 @@ internal static class AuthorizeEndpoint
             return reply.Error("unsupported_response_type", "Only response_type=code is supported.");
         }
 
-        if (Single(parameters, "response_mode") is { } mode && mode != "query")
+        if (Single(parameters, "response_mode") is { } mode && mode is not ("query" or "form_post"))
         {
-            return reply.Error("invalid_request", "Only response_mode=query is supported.");
+            return reply.Error("invalid_request", "response_mode may be query or form_post.");
         }
 
         if (!client.Allows("authorization_code"))
@@ -217,7 +220,7 @@ internal static class AuthorizeEndpoint
             return false;
         }
 
-        reply = new Reply(redirectUri!, state is { Length: <= MaxStateLength } ? state : null, issuer.Issuer);
+        reply = new Reply(redirectUri!, state is { Length: <= MaxStateLength } ? state : null, issuer.Issuer, formPost: false);
         return true;
     }
 
@@ -284,17 +287,20 @@ internal static class AuthorizeEndpoint
     private static ErrorPageResult ErrorPage(string error, string description) => new(error, description);
 
     /// <summary>Answers to a checked redirect URI: a code or an error, with <c>state</c> and <c>iss</c>.</summary>
-    internal sealed class Reply(string redirectUri, string? state, string issuer)
+    internal sealed class Reply(string redirectUri, string? state, string issuer, bool formPost)
     {
-        public IResult Success(string code) => Redirect([new("code", code)]);
+        public IResult Success(string code) => Send([new("code", code)]);
 
-        public IResult Error(string error, string description) => Redirect([new("error", error), new("error_description", description)]);
+        public IResult Error(string error, string description) => Send([new("error", error), new("error_description", description)]);
 
-        public string ErrorLocation(string error, string description) => Location([new("error", error), new("error_description", description)]);
+        public string ErrorLocation(string error, string description) =>
+            QueryHelpers.AddQueryString(redirectUri, WithStateAndIssuer([new("error", error), new("error_description", description)]));
 
-        private IResult Redirect(List<KeyValuePair<string, string?>> values) => Results.Redirect(Location(values));
+        private IResult Send(List<KeyValuePair<string, string?>> values) => formPost
+            ? new FormPostResult(redirectUri, WithStateAndIssuer(values))
+            : Results.Redirect(QueryHelpers.AddQueryString(redirectUri, WithStateAndIssuer(values)));
 
-        private string Location(List<KeyValuePair<string, string?>> values)
+        private List<KeyValuePair<string, string?>> WithStateAndIssuer(List<KeyValuePair<string, string?>> values)
         {
             if (state is not null)
             {
@@ -302,7 +308,38 @@ internal static class AuthorizeEndpoint
             }
 
             values.Add(new("iss", issuer));
-            return QueryHelpers.AddQueryString(redirectUri, values);
+            return values;
+        }
+    }
+
+    // A page whose only content is a form to the registered redirect URI, submitted by a static script (no inline
+    // script under the CSP); its form-action allows that one origin and nothing else.
+    private sealed class FormPostResult(string redirectUri, List<KeyValuePair<string, string?>> values) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            var response = httpContext.Response;
+            var target = new Uri(redirectUri);
+            var formAction = target.IsAbsoluteUri && target.Scheme is "http" or "https" ? target.GetLeftPart(UriPartial.Authority) : target.Scheme + ":";
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = "text/html; charset=utf-8";
+            response.Headers.ContentSecurityPolicy =
+                $"default-src 'none'; script-src 'self'; style-src 'self'; form-action {formAction}; frame-ancestors 'none'; base-uri 'none'";
+            response.Headers.XContentTypeOptions = "nosniff";
+            response.Headers.XFrameOptions = "DENY";
+            response.Headers["Referrer-Policy"] = "no-referrer";
+            var html = HtmlEncoder.Default;
+            var page = new StringBuilder()
+                .Append("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Signing you in · Latchkey</title>\n")
+                .Append("<script type=\"module\" src=\"/assets/form-post.js\"></script>\n</head>\n<body>\n")
+                .Append("<form method=\"post\" id=\"response\" action=\"").Append(html.Encode(redirectUri)).Append("\">\n");
+            foreach (var (name, value) in values)
+            {
+                page.Append("<input type=\"hidden\" name=\"").Append(html.Encode(name)).Append("\" value=\"").Append(html.Encode(value ?? string.Empty)).Append("\">\n");
+            }
+
+            page.Append("<noscript><button type=\"submit\">Continue</button></noscript>\n</form>\n</body>\n</html>\n");
+            await response.WriteAsync(page.ToString(), httpContext.RequestAborted);
         }
     }
 

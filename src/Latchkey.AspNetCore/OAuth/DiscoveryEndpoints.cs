@@ -45,7 +45,7 @@ internal static class DiscoveryEndpoints
         writer.WriteString("introspection_endpoint", iss + "/oauth/introspect");
         WriteArray(writer, "scopes_supported", ScopesSupported(clients));
         WriteArray(writer, "response_types_supported", ["code"]);
-        WriteArray(writer, "response_modes_supported", ["query"]);
+        WriteArray(writer, "response_modes_supported", ["query", "form_post"]);
         WriteArray(writer, "grant_types_supported", ["authorization_code", "refresh_token", "client_credentials", "password"]);
         WriteArray(writer, "subject_types_supported", ["public"]);
         WriteArray(writer, "id_token_signing_alg_values_supported", IdTokenAlgorithms);

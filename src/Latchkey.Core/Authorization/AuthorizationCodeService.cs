@@ -42,12 +42,14 @@ public sealed class AuthorizationCodeService
     private readonly IOptions<TokenOptions> _options;
     private readonly TimeProvider _time;
     private readonly SecurityAudit _audit;
+    private readonly Revocation.RevocationList _revocations;
 
     /// <summary>Creates the service.</summary>
     public AuthorizationCodeService(
         IAuthorizationCodeStore codes, IClientRegistry clients, AccountService accounts, RefreshTokenService refreshTokens, AccessTokenIssuer accessTokens,
-        IdTokenIssuer idTokens, IIssuerProvider issuer, IOptions<TokenOptions> options, TimeProvider time, SecurityAudit audit)
+        IdTokenIssuer idTokens, IIssuerProvider issuer, IOptions<TokenOptions> options, TimeProvider time, SecurityAudit audit, Revocation.RevocationList revocations)
     {
+        _revocations = revocations;
         _codes = codes;
         _clients = clients;
         _accounts = accounts;
@@ -171,6 +173,13 @@ public sealed class AuthorizationCodeService
         var scopes = stored.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var (refresh, family) = await _refreshTokens.IssueAsync(
             account.Id, client.ClientId, stored.Scope, origin, stored.GrantId, stored.AuthTime, stored.Methods, cancellationToken).ConfigureAwait(false);
+        // A replay that raced this exchange revoked the grant before its family existed: the revocation entry tells.
+        if (_revocations.IsSessionRevoked(RefreshTokenService.SessionIdOf(family.FamilyId)))
+        {
+            await _refreshTokens.RevokeFamilyAsync(family.FamilyId, origin, cancellationToken).ConfigureAwait(false);
+            return TokenResult.Fail(OAuthErrors.InvalidGrant, "The code is invalid, expired or already used.");
+        }
+
         var options = _options.Value;
         var access = _accessTokens.Issue(
             new AccessTokenClaims(account.Id, client.ClientId, stored.Scope, RefreshTokenService.SessionIdOf(family.FamilyId), account.TokenGeneration, stored.AuthTime, stored.Methods),

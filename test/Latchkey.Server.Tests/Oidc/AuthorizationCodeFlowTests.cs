@@ -369,4 +369,40 @@ public sealed class AuthorizationCodeFlowTests(OidcServerFixture fixture) : ICla
         var location = response.Headers.Location!.ToString();
         Assert.StartsWith("https://web.example/other?tenant=1&code=", location, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ResponseModeFormPost_AnswersAnAutoSubmittedFormToTheRedirectUri_UnderAStrictCsp()
+    {
+        var (browser, _, _) = await Oidc.SignedInAsync(_server);
+        using var _1 = browser;
+        var (verifier, challenge) = Oidc.NewPkce();
+
+        using var response = await browser.AuthorizeAsync(Oidc.AuthorizeUrl(Oidc.WebClient, Oidc.WebRedirect, challenge, extra: ("response_mode", "form_post")));
+
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        var csp = response.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("form-action https://web.example;", csp, StringComparison.Ordinal);
+        Assert.Contains("script-src 'self'", csp, StringComparison.Ordinal);
+        Assert.Contains("action=\"https://web.example/callback\"", html, StringComparison.Ordinal);
+        Assert.Contains("name=\"state\" value=\"st-123\"", html, StringComparison.Ordinal);
+        Assert.Contains($"name=\"iss\" value=\"{Issuer}\"", html, StringComparison.Ordinal);
+        var code = System.Text.RegularExpressions.Regex.Match(html, "name=\"code\" value=\"([^\"]+)\"").Groups[1].Value;
+        await TokenPair.ReadAsync(await browser.ExchangeAsync(code, verifier));
+    }
+
+    [Fact]
+    public async Task ClientRequiringMfa_WithAPasswordOnlySession_IsAccessDenied()
+    {
+        var (browser, _, _) = await Oidc.SignedInAsync(_server);
+        using var _1 = browser;
+        var (_, challenge) = Oidc.NewPkce();
+
+        using var response = await browser.AuthorizeAsync(Oidc.AuthorizeUrl(Oidc.StrictClient, Oidc.WebRedirect, challenge, "openid"));
+
+        var query = Oidc.RedirectParameters(response, Oidc.WebRedirect);
+        Assert.Equal("access_denied", query["error"]);
+        Assert.False(query.ContainsKey("code"));
+    }
 }

@@ -19,6 +19,7 @@ public static class Oidc
     public const string SpaClient = "spa";
     public const string SpaRedirect = "http://127.0.0.1:8765/cb";
     public const string Scopes = "openid profile email offline_access api";
+    public const string StrictClient = "strict-rp";
 
     /// <summary>Declares the clients of <see cref="OidcServerFixture"/> after the service client.</summary>
     public static void AddClients(IDictionary<string, string> settings)
@@ -33,6 +34,12 @@ public static class Oidc
         settings["Latchkey:Clients:2:ClientId"] = SpaClient;
         settings["Latchkey:Clients:2:Scopes"] = "openid profile email offline_access";
         settings["Latchkey:Clients:2:RedirectUris:0"] = SpaRedirect;
+        settings["Latchkey:Clients:3:ClientId"] = StrictClient;
+        settings["Latchkey:Clients:3:ClientSecret"] = WebSecret;
+        settings["Latchkey:Clients:3:Scopes"] = "openid";
+        settings["Latchkey:Clients:3:RedirectUris:0"] = WebRedirect;
+        settings["Latchkey:Clients:3:RequireConsent"] = "false";
+        settings["Latchkey:Clients:3:RequireMfa"] = "true";
     }
 
     /// <summary>A PKCE pair: a 43-character verifier and its S256 challenge.</summary>
