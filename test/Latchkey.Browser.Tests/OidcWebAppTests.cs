@@ -51,7 +51,16 @@ public sealed class OidcWebAppTests(OidcWebAppFixture fixture) : IClassFixture<O
         await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
 
         // Latchkey's end_session_endpoint, then /signout-callback-oidc, then the web app's own page.
-        await BrowserTab.WaitForUrlAsync(tab.Page, fixture.WebAppOrigin + "/signed-out");
+        try
+        {
+            await tab.Page.WaitForURLAsync(fixture.WebAppOrigin + "/signed-out");
+        }
+        catch (TimeoutException e)
+        {
+            var shown = await tab.Page.Locator("body").InnerTextAsync();
+            throw new TimeoutException($"Sign-out stopped at {new Uri(tab.Page.Url).GetLeftPart(UriPartial.Path)}, which shows: {shown[..Math.Min(shown.Length, 300)]}", e);
+        }
+
         await Assertions.Expect(tab.Page.Locator("#signed-out")).ToBeVisibleAsync();
         Assert.Null(await LatchkeySessionAsync(tab));
         Assert.DoesNotContain(await tab.Context.CookiesAsync([fixture.WebAppOrigin]), c => c.Name.StartsWith(Samples.OidcWebApp.OidcWebApp.CookieName, StringComparison.Ordinal));
