@@ -1,7 +1,10 @@
 using System.Net;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
 using Latchkey.Browser.Tests.Infrastructure;
 using Latchkey.Testing;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace Latchkey.Browser.Tests;
 
@@ -21,7 +24,8 @@ public sealed class OidcWebAppTests(OidcWebAppFixture fixture) : IClassFixture<O
         var claims = await SignInThroughWebAppAsync(tab, email);
 
         Assert.Equal(email, claims["email"]);
-        Assert.Equal("true", claims["email_verified"], ignoreCase: true);
+        // A new account has not confirmed its address yet.
+        Assert.Equal("false", claims["email_verified"], ignoreCase: true);
         Assert.Equal(email, claims["preferred_username"]);
         var session = await LatchkeySessionAsync(tab);
         Assert.Equal(session!["user"]!["id"]!.GetValue<string>(), claims["sub"]);
@@ -47,7 +51,16 @@ public sealed class OidcWebAppTests(OidcWebAppFixture fixture) : IClassFixture<O
         await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
 
         // Latchkey's end_session_endpoint, then /signout-callback-oidc, then the web app's own page.
-        await BrowserTab.WaitForUrlAsync(tab.Page, fixture.WebAppOrigin + "/signed-out");
+        try
+        {
+            await tab.Page.WaitForURLAsync(fixture.WebAppOrigin + "/signed-out");
+        }
+        catch (TimeoutException e)
+        {
+            var shown = await tab.Page.Locator("body").InnerTextAsync();
+            throw new TimeoutException($"Sign-out stopped at {new Uri(tab.Page.Url).GetLeftPart(UriPartial.Path)}, which shows: {shown[..Math.Min(shown.Length, 300)]}", e);
+        }
+
         await Assertions.Expect(tab.Page.Locator("#signed-out")).ToBeVisibleAsync();
         Assert.Null(await LatchkeySessionAsync(tab));
         Assert.DoesNotContain(await tab.Context.CookiesAsync([fixture.WebAppOrigin]), c => c.Name.StartsWith(Samples.OidcWebApp.OidcWebApp.CookieName, StringComparison.Ordinal));
@@ -112,6 +125,51 @@ public sealed class OidcWebAppTests(OidcWebAppFixture fixture) : IClassFixture<O
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("invalid_request", JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!.GetValue<string>());
         Assert.True(response.Headers.CacheControl?.NoStore);
+    }
+
+    [Fact]
+    public async Task BackChannelLogout_RefusesGenuineIdToken()
+    {
+        // An ID token Latchkey really signed for this client passes the signature, iss and aud checks, and is still
+        // no logout token: it has no events claim and it has a nonce.
+        var idToken = await IdTokenForWebAppAsync();
+        using var http = new HttpClient();
+        using var response = await http.PostAsync(
+            fixture.WebAppOrigin + "/backchannel-logout", new FormUrlEncodedContent([new("logout_token", idToken)]));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Contains("back-channel logout event", error["error_description"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    // The code flow over HTTP for the web app's client (sign-in and consent over Latchkey's API), up to its ID token.
+    private async Task<string> IdTokenForWebAppAsync()
+    {
+        using var browser = fixture.Server.CreateClient();
+        await browser.SignUpAndLoginAsync();
+        var verifier = WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
+        var challenge = WebEncoders.Base64UrlEncode(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
+        var redirectUri = fixture.WebAppOrigin + "/signin-oidc";
+        var authorize = QueryHelpers.AddQueryString("oauth/authorize", new Dictionary<string, string?>
+        {
+            ["response_type"] = "code", ["client_id"] = OidcWebAppFixture.ClientId, ["redirect_uri"] = redirectUri,
+            ["scope"] = "openid email", ["state"] = "s", ["nonce"] = "n", ["code_challenge"] = challenge, ["code_challenge_method"] = "S256",
+        });
+        using (var consent = await browser.PostJsonAsync("api/consent", new { clientId = OidcWebAppFixture.ClientId, scope = "openid email", allow = true, redirectUri, state = "s" }))
+        {
+            Assert.True(consent.IsSuccessStatusCode, $"Consent answered {(int)consent.StatusCode}.");
+        }
+
+        using var answer = await browser.GetAsync(authorize);
+        Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);
+        var code = QueryHelpers.ParseQuery(answer.Headers.Location!.Query)["code"].ToString();
+        using var token = await browser.Http.PostAsync("oauth/token", new FormUrlEncodedContent(
+        [
+            new("grant_type", "authorization_code"), new("code", code), new("redirect_uri", redirectUri), new("code_verifier", verifier),
+            new("client_id", OidcWebAppFixture.ClientId), new("client_secret", OidcWebAppFixture.ClientSecret),
+        ]));
+        Assert.Equal(HttpStatusCode.OK, token.StatusCode);
+        return JsonNode.Parse(await token.Content.ReadAsStringAsync())!["id_token"]!.GetValue<string>();
     }
 
     // Opens the web app, signs in on Latchkey's page, allows the application, and reads the claims the web app shows.
