@@ -1,7 +1,7 @@
-using System.Security.Cryptography;
 using Latchkey.AccessTokens;
 using Latchkey.Clients;
 using Latchkey.Diagnostics;
+using Latchkey.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -144,15 +144,6 @@ internal sealed class BackChannelLogoutDeliveryService(
         }
     }
 
-    /// <summary>
-    /// <see cref="BackChannelLogoutOptions.RetryDelay"/> doubled per earlier failure, capped at
-    /// <see cref="BackChannelLogoutOptions.MaxRetryDelay"/>, then a random point in its upper half.
-    /// </summary>
-    private TimeSpan RetryDelay(int attempts)
-    {
-        var exponent = Math.Min(Math.Max(attempts - 1, 0), 30);
-        var ceiling = Math.Min(_options.RetryDelay.TotalMilliseconds * Math.Pow(2, exponent), _options.MaxRetryDelay.TotalMilliseconds);
-        var jitter = RandomNumberGenerator.GetInt32(0, 1001) / 1000.0;
-        return TimeSpan.FromMilliseconds(ceiling * (0.5 + (0.5 * jitter)));
-    }
+    /// <summary><see cref="BackChannelLogoutOptions.RetryDelay"/> doubled per earlier failure, capped, with jitter.</summary>
+    private TimeSpan RetryDelay(int attempts) => RetryBackoff.Delay(attempts, _options.RetryDelay, _options.MaxRetryDelay);
 }
