@@ -44,7 +44,7 @@ public sealed class SqliteDatabaseTests
         await connection.OpenAsync();
         await using var count = connection.CreateCommand();
         count.CommandText = "SELECT COUNT(*) FROM schema_migrations";
-        Assert.Equal(8L, (long)(await count.ExecuteScalarAsync())!);
+        Assert.Equal(9L, (long)(await count.ExecuteScalarAsync())!);
     }
 
     private static SqliteDatabase Open(string directory) => new(
