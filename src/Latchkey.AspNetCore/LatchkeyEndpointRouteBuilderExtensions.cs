@@ -32,6 +32,7 @@ public static class LatchkeyEndpointRouteBuilderExtensions
         PasskeyEndpoints.Map(api);
         MeEndpoints.Map(api);
         SessionTokenEndpoints.Map(api);
+        AppEndpoints.Map(api);
         GroupFallback.Map(api, apiMarker);
 
         var oauthMarker = LatchkeyEndpointMetadata.ForOAuth();

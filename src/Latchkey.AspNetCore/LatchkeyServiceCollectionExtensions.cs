@@ -44,6 +44,7 @@ public static class LatchkeyServiceCollectionExtensions
         services.AddOptions<TokenOptions>().Bind(section.GetSection("Tokens"));
         services.AddOptions<KeyOptions>().Bind(section.GetSection("Keys"));
         services.AddOptions<MailOptions>().Bind(section.GetSection("Mail"));
+        services.AddOptions<Latchkey.Logout.BackChannelLogoutOptions>().Bind(section.GetSection("BackChannelLogout"));
         services.AddOptions<Latchkey.Accounts.Recovery.AccountOptions>().Bind(section.GetSection(Latchkey.Accounts.Recovery.AccountOptions.SectionName));
         services.AddOptions<Latchkey.Mfa.MfaOptions>().Bind(section.GetSection(Latchkey.Mfa.MfaOptions.SectionName));
         services.AddOptions<Latchkey.Passkeys.WebAuthnOptions>().Bind(section.GetSection(Latchkey.Passkeys.WebAuthnOptions.SectionName));
@@ -76,6 +77,9 @@ public static class LatchkeyServiceCollectionExtensions
         services.TryAddSingleton<LatchkeyEventsDispatcher>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IRefreshTokenReuseListener, LatchkeyEventsDispatcher>(sp => sp.GetRequiredService<LatchkeyEventsDispatcher>()));
         AddMail(services);
+
+        // Back-channel logout tokens leave over HTTP, off the request path (BackChannelLogoutDeliveryService).
+        services.TryAddSingleton<Latchkey.Logout.IBackChannelLogoutSender, Latchkey.AspNetCore.Logout.HttpBackChannelLogoutSender>();
         var builder = services.AddLatchkeyCore(configure);
 
         services.TryAddSingleton<LatchkeyErrorScope>();

@@ -59,9 +59,69 @@ internal sealed class LatchkeyOptionsValidator : IValidateOptions<LatchkeyOption
             {
                 failures.Add($"Latchkey:Clients:{i}:Scopes must be space-separated scope names.");
             }
+
+            ValidateClientFlows(client, i, failures);
         }
 
         return Result(failures);
+    }
+
+    private static readonly string[] KnownGrantTypes = ["authorization_code", "refresh_token", "client_credentials", "password"];
+
+    // What an OpenID Connect client may be: grants it can use, redirect URIs that are exact absolute URLs.
+    private static void ValidateClientFlows(Clients.ClientOptions client, int i, List<string> failures)
+    {
+        var grants = client.EffectiveGrantTypes;
+        foreach (var grant in grants)
+        {
+            if (!KnownGrantTypes.Contains(grant, StringComparer.Ordinal))
+            {
+                failures.Add($"Latchkey:Clients:{i}:GrantTypes may list authorization_code, refresh_token, client_credentials and password; '{grant}' is none of them.");
+            }
+        }
+
+        if (!client.IsConfidential)
+        {
+            if (client.RedirectUris.Count == 0)
+            {
+                failures.Add($"Latchkey:Clients:{i} needs a ClientSecret (a service client) or RedirectUris (an application).");
+            }
+
+            if (grants.Contains("client_credentials", StringComparer.Ordinal) || grants.Contains("password", StringComparer.Ordinal))
+            {
+                failures.Add($"Latchkey:Clients:{i}:GrantTypes: a public client (no ClientSecret) may not use client_credentials or password.");
+            }
+        }
+
+        if (grants.Contains("authorization_code", StringComparer.Ordinal) && client.RedirectUris.Count == 0)
+        {
+            failures.Add($"Latchkey:Clients:{i}:RedirectUris must list at least one URI for the authorization_code grant.");
+        }
+
+        ValidateUris(client.RedirectUris, $"Latchkey:Clients:{i}:RedirectUris", failures);
+        ValidateUris(client.PostLogoutRedirectUris, $"Latchkey:Clients:{i}:PostLogoutRedirectUris", failures);
+        if (client.BackChannelLogoutUri is { } backChannel)
+        {
+            ValidateUris([backChannel], $"Latchkey:Clients:{i}:BackChannelLogoutUri", failures);
+        }
+
+        if (!Keys.SigningAlgorithms.IsSupported(client.IdTokenSigningAlgorithm))
+        {
+            failures.Add($"Latchkey:Clients:{i}:IdTokenSigningAlgorithm must be RS256, ES256, PS256 or EdDSA.");
+        }
+    }
+
+    private static void ValidateUris(IList<string> uris, string key, List<string> failures)
+    {
+        for (var j = 0; j < uris.Count; j++)
+        {
+            var value = uris[j];
+            if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Fragment.Length > 0 || value.Contains('#', StringComparison.Ordinal)
+                || value.Length > 2048 || value.Any(char.IsWhiteSpace))
+            {
+                failures.Add($"{key}:{j} must be an absolute URI without a fragment; '{value}' is not.");
+            }
+        }
     }
 
     private static ValidateOptionsResult Result(List<string> failures) =>

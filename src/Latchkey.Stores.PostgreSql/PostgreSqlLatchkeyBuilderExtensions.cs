@@ -38,6 +38,9 @@ public static class PostgreSqlLatchkeyBuilderExtensions
         services.Replace(ServiceDescriptor.Singleton<IRefreshTokenStore, PostgreSqlRefreshTokenStore>());
         services.Replace(ServiceDescriptor.Singleton<IRevocationStore, PostgreSqlRevocationStore>());
         services.Replace(ServiceDescriptor.Singleton<IMailOutboxStore, PostgreSqlMailOutboxStore>());
+        services.Replace(ServiceDescriptor.Singleton<Latchkey.Authorization.IConsentStore, PostgreSqlConsentStore>());
+        services.Replace(ServiceDescriptor.Singleton<Latchkey.Authorization.IAuthorizationCodeStore, PostgreSqlAuthorizationCodeStore>());
+        services.Replace(ServiceDescriptor.Singleton<Latchkey.Logout.IBackChannelLogoutStore, PostgreSqlBackChannelLogoutStore>());
         services.Replace(ServiceDescriptor.Singleton<IRevocationBroadcaster, PostgreSqlRevocationBroadcaster>());
         services.AddSingleton<IStoreHealth, PostgreSqlStoreHealth>();
         services.AddHostedService<DatabaseInitializer<PostgreSqlDatabase>>();

@@ -161,5 +161,65 @@ internal static class PostgreSqlMigrations
             CREATE INDEX passkey_ceremonies_expiry ON passkey_ceremonies(expires_at);
             CREATE INDEX passkey_ceremonies_account ON passkey_ceremonies(account_id);
             """),
+        new(8, "OpenID Connect: consents, authorization codes, the sign-in of refresh-token families", """
+            CREATE TABLE consents (
+                user_id text NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                client_id text NOT NULL,
+                scope text NOT NULL,
+                granted_at bigint NOT NULL,
+                updated_at bigint NOT NULL,
+                PRIMARY KEY (user_id, client_id)
+            );
+
+            CREATE TABLE authorization_codes (
+                code_hash bytea NOT NULL PRIMARY KEY,
+                client_id text NOT NULL,
+                user_id text NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                redirect_uri text NOT NULL,
+                scope text NOT NULL,
+                code_challenge text NOT NULL,
+                nonce text,
+                session_id text NOT NULL,
+                auth_time bigint NOT NULL,
+                methods integer NOT NULL,
+                grant_id text NOT NULL,
+                created_at bigint NOT NULL,
+                expires_at bigint NOT NULL,
+                redeemed_at bigint
+            );
+
+            CREATE INDEX authorization_codes_expiry ON authorization_codes(expires_at);
+            CREATE INDEX authorization_codes_user ON authorization_codes(user_id);
+
+            ALTER TABLE refresh_families ADD COLUMN auth_time bigint;
+            ALTER TABLE refresh_families ADD COLUMN methods integer NOT NULL DEFAULT 1;
+            CREATE INDEX refresh_families_user_client ON refresh_families(user_id, client_id);
+            """),
+        new(9, "Back-channel logout: the clients each session signed into, and the logout notices owed to them", """
+            CREATE TABLE session_clients (
+                session_id text NOT NULL,
+                client_id text NOT NULL,
+                user_id text NOT NULL,
+                created_at bigint NOT NULL,
+                expires_at bigint NOT NULL,
+                PRIMARY KEY (session_id, client_id)
+            );
+
+            CREATE INDEX session_clients_user ON session_clients(user_id);
+            CREATE INDEX session_clients_expiry ON session_clients(expires_at);
+
+            CREATE TABLE logout_outbox (
+                session_id text NOT NULL,
+                client_id text NOT NULL,
+                user_id text NOT NULL,
+                created_at bigint NOT NULL,
+                attempts bigint NOT NULL,
+                next_attempt_at bigint NOT NULL,
+                lease_until bigint NOT NULL,
+                PRIMARY KEY (session_id, client_id)
+            );
+
+            CREATE INDEX logout_outbox_due ON logout_outbox(next_attempt_at);
+            """),
     ];
 }

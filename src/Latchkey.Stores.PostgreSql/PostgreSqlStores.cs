@@ -31,3 +31,12 @@ public sealed class PostgreSqlMfaStore(PostgreSqlDatabase database) : Relational
 
 /// <summary>Passkeys and passkey ceremonies in PostgreSQL.</summary>
 public sealed class PostgreSqlPasskeyStore(PostgreSqlDatabase database) : RelationalPasskeyStore(database);
+
+/// <summary>Consents in PostgreSQL.</summary>
+public sealed class PostgreSqlConsentStore(PostgreSqlDatabase database) : RelationalConsentStore(database);
+
+/// <summary>Authorization codes (hashes) in PostgreSQL, shared by every node.</summary>
+public sealed class PostgreSqlAuthorizationCodeStore(PostgreSqlDatabase database) : RelationalAuthorizationCodeStore(database);
+
+/// <summary>Back-channel logout (sessions' clients and the notices owed to them) in PostgreSQL.</summary>
+public sealed class PostgreSqlBackChannelLogoutStore(PostgreSqlDatabase database) : RelationalBackChannelLogoutStore(database);

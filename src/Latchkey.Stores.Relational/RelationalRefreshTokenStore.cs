@@ -12,7 +12,7 @@ namespace Latchkey.Stores.Relational;
 /// </summary>
 public class RelationalRefreshTokenStore : IRefreshTokenStore
 {
-    private const string FamilyColumns = "f.family_id, f.user_id, f.client_id, f.scope, f.created_at, f.expires_at";
+    private const string FamilyColumns = "f.family_id, f.user_id, f.client_id, f.scope, f.created_at, f.expires_at, f.auth_time, f.methods";
     private readonly RelationalDatabase _database;
 
     /// <summary>Creates the store.</summary>
@@ -25,9 +25,10 @@ public class RelationalRefreshTokenStore : IRefreshTokenStore
         return _database.WriteAsync(async (transaction, ct) =>
         {
             await using (var insertFamily = transaction.Command(
-                "INSERT INTO refresh_families (family_id, user_id, client_id, scope, created_at, expires_at) VALUES (@id, @user, @client, @scope, @created, @expires)",
+                "INSERT INTO refresh_families (family_id, user_id, client_id, scope, created_at, expires_at, auth_time, methods) "
+                + "VALUES (@id, @user, @client, @scope, @created, @expires, @authTime, @methods)",
                 ("id", family.FamilyId), ("user", family.UserId), ("client", family.ClientId), ("scope", family.Scope),
-                ("created", family.CreatedAt.ToUnixMs()), ("expires", family.ExpiresAt.ToUnixMs())))
+                ("created", family.CreatedAt.ToUnixMs()), ("expires", family.ExpiresAt.ToUnixMs()), ("authTime", family.AuthTime?.ToUnixMs()), ("methods", (int)family.Methods)))
             {
                 await insertFamily.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }
@@ -59,10 +60,10 @@ public class RelationalRefreshTokenStore : IRefreshTokenStore
                 }
 
                 family = ReadFamily(reader);
-                revoked = !reader.IsDBNull(6);
-                expiresAt = reader.GetInt64(7);
-                spentAt = reader.GetNullableInt64(8);
-                successor = reader.IsDBNull(9) ? null : reader.GetBytes(9);
+                revoked = !reader.IsDBNull(8);
+                expiresAt = reader.GetInt64(9);
+                spentAt = reader.GetNullableInt64(10);
+                successor = reader.IsDBNull(11) ? null : reader.GetBytes(11);
             }
 
             var nowMs = now.ToUnixMs();
@@ -115,7 +116,7 @@ public class RelationalRefreshTokenStore : IRefreshTokenStore
                 ("hash", tokenHash), ("now", now.ToUnixMs()));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
-                ? (ReadFamily(reader), reader.GetTime(6))
+                ? (ReadFamily(reader), reader.GetTime(8))
                 : null;
         }, cancellationToken);
 
@@ -126,10 +127,39 @@ public class RelationalRefreshTokenStore : IRefreshTokenStore
             await using var command = transaction.Command(
                 "UPDATE refresh_families SET revoked_at = coalesce(revoked_at, @now) "
                 + "WHERE family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = @hash) "
-                + "RETURNING family_id, user_id, client_id, scope, created_at, expires_at",
+                + "RETURNING family_id, user_id, client_id, scope, created_at, expires_at, auth_time, methods",
                 ("hash", tokenHash), ("now", now.ToUnixMs()));
             await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
             return await reader.ReadAsync(ct).ConfigureAwait(false) ? ReadFamily(reader) : null;
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<RefreshTokenFamily?> RevokeFamilyAsync(string familyId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        _database.WriteAsync(async (transaction, ct) =>
+        {
+            await using var command = transaction.Command(
+                "UPDATE refresh_families SET revoked_at = coalesce(revoked_at, @now) WHERE family_id = @id "
+                + "RETURNING family_id, user_id, client_id, scope, created_at, expires_at, auth_time, methods",
+                ("id", familyId), ("now", now.ToUnixMs()));
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            return await reader.ReadAsync(ct).ConfigureAwait(false) ? ReadFamily(reader) : null;
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> RevokeAllForClientAsync(string userId, string clientId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        _database.WriteAsync<IReadOnlyList<string>>(async (transaction, ct) =>
+        {
+            await using var command = transaction.Command(
+                "UPDATE refresh_families SET revoked_at = @now WHERE user_id = @user AND client_id = @client AND revoked_at IS NULL RETURNING family_id",
+                ("user", userId), ("client", clientId), ("now", now.ToUnixMs()));
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            var ids = new List<string>();
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                ids.Add(reader.GetString(0));
+            }
+
+            return ids;
         }, cancellationToken);
 
     /// <inheritdoc />
@@ -181,5 +211,6 @@ public class RelationalRefreshTokenStore : IRefreshTokenStore
     }
 
     private static RefreshTokenFamily ReadFamily(DbDataReader reader) => new(
-        reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetTime(4), reader.GetTime(5));
+        reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetTime(4), reader.GetTime(5),
+        reader.IsDBNull(6) ? null : reader.GetTime(6), (Sessions.AuthenticationMethods)Convert.ToInt32(reader.GetValue(7), System.Globalization.CultureInfo.InvariantCulture));
 }

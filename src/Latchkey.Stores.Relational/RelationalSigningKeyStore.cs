@@ -47,4 +47,13 @@ public class RelationalSigningKeyStore : ISigningKeyStore
             await using var command = connection.Command("DELETE FROM signing_keys WHERE sequence < @seq", ("seq", sequence));
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<int> DeleteRangeAsync(long fromSequence, long beforeSequence, CancellationToken cancellationToken) =>
+        _database.RunAsync(async connection =>
+        {
+            await using var command = connection.Command(
+                "DELETE FROM signing_keys WHERE sequence >= @from AND sequence < @before", ("from", fromSequence), ("before", beforeSequence));
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
 }

@@ -162,5 +162,65 @@ internal static class SqliteMigrations
             CREATE INDEX passkey_ceremonies_expiry ON passkey_ceremonies(expires_at);
             CREATE INDEX passkey_ceremonies_account ON passkey_ceremonies(account_id);
             """),
+        new(8, "OpenID Connect: consents, authorization codes, the sign-in of refresh-token families", """
+            CREATE TABLE consents (
+                user_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                client_id TEXT NOT NULL,
+                scope TEXT NOT NULL,
+                granted_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL,
+                PRIMARY KEY (user_id, client_id)
+            ) STRICT;
+
+            CREATE TABLE authorization_codes (
+                code_hash BLOB NOT NULL PRIMARY KEY,
+                client_id TEXT NOT NULL,
+                user_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                redirect_uri TEXT NOT NULL,
+                scope TEXT NOT NULL,
+                code_challenge TEXT NOT NULL,
+                nonce TEXT,
+                session_id TEXT NOT NULL,
+                auth_time INTEGER NOT NULL,
+                methods INTEGER NOT NULL,
+                grant_id TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL,
+                redeemed_at INTEGER
+            ) STRICT;
+
+            CREATE INDEX authorization_codes_expiry ON authorization_codes(expires_at);
+            CREATE INDEX authorization_codes_user ON authorization_codes(user_id);
+
+            ALTER TABLE refresh_families ADD COLUMN auth_time INTEGER;
+            ALTER TABLE refresh_families ADD COLUMN methods INTEGER NOT NULL DEFAULT 1;
+            CREATE INDEX refresh_families_user_client ON refresh_families(user_id, client_id);
+            """),
+        new(9, "Back-channel logout: the clients each session signed into, and the logout notices owed to them", """
+            CREATE TABLE session_clients (
+                session_id TEXT NOT NULL,
+                client_id TEXT NOT NULL,
+                user_id TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL,
+                PRIMARY KEY (session_id, client_id)
+            ) STRICT;
+
+            CREATE INDEX session_clients_user ON session_clients(user_id);
+            CREATE INDEX session_clients_expiry ON session_clients(expires_at);
+
+            CREATE TABLE logout_outbox (
+                session_id TEXT NOT NULL,
+                client_id TEXT NOT NULL,
+                user_id TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                attempts INTEGER NOT NULL,
+                next_attempt_at INTEGER NOT NULL,
+                lease_until INTEGER NOT NULL,
+                PRIMARY KEY (session_id, client_id)
+            ) STRICT;
+
+            CREATE INDEX logout_outbox_due ON logout_outbox(next_attempt_at);
+            """),
     ];
 }

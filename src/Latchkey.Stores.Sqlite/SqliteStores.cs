@@ -31,3 +31,12 @@ public sealed class SqliteMfaStore(SqliteDatabase database) : RelationalMfaStore
 
 /// <summary>Passkeys and passkey ceremonies in SQLite.</summary>
 public sealed class SqlitePasskeyStore(SqliteDatabase database) : RelationalPasskeyStore(database);
+
+/// <summary>Consents in the embedded database.</summary>
+public sealed class SqliteConsentStore(SqliteDatabase database) : RelationalConsentStore(database);
+
+/// <summary>Authorization codes (hashes) in the embedded database.</summary>
+public sealed class SqliteAuthorizationCodeStore(SqliteDatabase database) : RelationalAuthorizationCodeStore(database);
+
+/// <summary>Back-channel logout (sessions' clients and the notices owed to them) in the embedded database.</summary>
+public sealed class SqliteBackChannelLogoutStore(SqliteDatabase database) : RelationalBackChannelLogoutStore(database);

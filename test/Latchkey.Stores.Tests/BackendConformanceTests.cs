@@ -18,7 +18,8 @@ public sealed class SqliteStoreConformanceTests : StoreConformanceTests
             NullLogger<SqliteDatabase>.Instance);
         return Task.FromResult(new StoreSet(
             database, new SqliteAccountStore(database), new SqliteSessionStore(database), new SqliteSigningKeyStore(database),
-            new SqliteRefreshTokenStore(database), new SqliteRevocationStore(database), new SqliteAccountTokenStore(database), new SqliteMfaStore(database), new SqlitePasskeyStore(database)));
+            new SqliteRefreshTokenStore(database), new SqliteRevocationStore(database), new SqliteAccountTokenStore(database), new SqliteMfaStore(database), new SqlitePasskeyStore(database),
+            new SqliteAuthorizationCodeStore(database), new SqliteConsentStore(database)));
     }
 }
 
@@ -30,7 +31,8 @@ public sealed class PostgreSqlStoreConformanceTests : StoreConformanceTests
         var database = new PostgreSqlDatabase(await server.CreateDatabaseAsync(), TimeProvider.System, NullLogger<PostgreSqlDatabase>.Instance);
         return new StoreSet(
             database, new PostgreSqlAccountStore(database), new PostgreSqlSessionStore(database), new PostgreSqlSigningKeyStore(database),
-            new PostgreSqlRefreshTokenStore(database), new PostgreSqlRevocationStore(database), new PostgreSqlAccountTokenStore(database), new PostgreSqlMfaStore(database), new PostgreSqlPasskeyStore(database));
+            new PostgreSqlRefreshTokenStore(database), new PostgreSqlRevocationStore(database), new PostgreSqlAccountTokenStore(database), new PostgreSqlMfaStore(database), new PostgreSqlPasskeyStore(database),
+            new PostgreSqlAuthorizationCodeStore(database), new PostgreSqlConsentStore(database));
     }
 }
 
@@ -51,7 +53,8 @@ public sealed class PostgreSqlRedisStoreConformanceTests : StoreConformanceTests
         var sessions = new RedisSessionStore(_connection, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Now));
         return new StoreSet(
             database, new PostgreSqlAccountStore(database), sessions, new PostgreSqlSigningKeyStore(database),
-            new PostgreSqlRefreshTokenStore(database), new PostgreSqlRevocationStore(database), new PostgreSqlAccountTokenStore(database), new PostgreSqlMfaStore(database), new PostgreSqlPasskeyStore(database));
+            new PostgreSqlRefreshTokenStore(database), new PostgreSqlRevocationStore(database), new PostgreSqlAccountTokenStore(database), new PostgreSqlMfaStore(database), new PostgreSqlPasskeyStore(database),
+            new PostgreSqlAuthorizationCodeStore(database), new PostgreSqlConsentStore(database));
     }
 
     public override async Task DisposeAsync()

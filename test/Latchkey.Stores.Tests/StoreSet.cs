@@ -18,7 +18,9 @@ public sealed record StoreSet(
     IRevocationStore Revocations,
     IAccountTokenStore AccountTokens,
     Latchkey.Mfa.IMfaStore Mfa,
-    Latchkey.Passkeys.IPasskeyStore Passkeys) : IDisposable
+    Latchkey.Passkeys.IPasskeyStore Passkeys,
+    Latchkey.Authorization.IAuthorizationCodeStore Codes,
+    Latchkey.Authorization.IConsentStore Consents) : IDisposable
 {
     public void Dispose() => Database.Dispose();
 }

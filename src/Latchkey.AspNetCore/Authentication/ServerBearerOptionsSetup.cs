@@ -13,7 +13,13 @@ namespace Latchkey.AspNetCore.Authentication;
 /// revocation list, takes its token limits from <c>Latchkey:Tokens</c>, and makes its challenge and forbid
 /// answers problem details like the rest of the API.
 /// </summary>
-internal sealed class ServerBearerOptionsSetup(AccessTokenValidator validator, IIssuerProvider issuer, IOptions<TokenOptions> tokens, LatchkeyEventsDispatcher events)
+/// <remarks>
+/// A token issued to a third-party application (a client of the code flow that requires consent) is refused by
+/// Latchkey's own API endpoints: the API manages the account, and consenting to <c>openid profile</c> does not hand
+/// an application the account. Such tokens are for <c>/oauth/userinfo</c> and for resource servers.
+/// </remarks>
+internal sealed class ServerBearerOptionsSetup(
+    AccessTokenValidator validator, IIssuerProvider issuer, IOptions<TokenOptions> tokens, LatchkeyEventsDispatcher events, Latchkey.Clients.IClientRegistry clients)
     : IConfigureNamedOptions<LatchkeyBearerOptions>
 {
     public void Configure(string? name, LatchkeyBearerOptions options)
@@ -31,23 +37,42 @@ internal sealed class ServerBearerOptionsSetup(AccessTokenValidator validator, I
             context.HttpContext, context.IsInvalidToken ? LatchkeyErrors.InvalidToken : LatchkeyErrors.Unauthenticated);
         options.Events.OnForbidden = context => LatchkeyProblems.Write(context.HttpContext, LatchkeyErrors.Forbidden);
 
-        // LatchkeyEvents.OnTokenValidated rides on the scheme's own hook, set only when the application listens,
-        // so that the bearer path makes no event context otherwise.
-        if (events.ListensToTokenValidated)
+        // LatchkeyEvents.OnTokenValidated rides on the scheme's own hook; its context is made only when the application listens.
+        options.Events.OnTokenValidated = async context =>
         {
-            options.Events.OnTokenValidated = async context =>
+            if (IsThirdPartyTokenOnApi(context.HttpContext, context.Principal!))
             {
-                if (await events.TokenValidatedAsync(context.HttpContext, context.Principal!) is { } principal)
-                {
-                    context.Principal = principal;
-                }
-                else
-                {
-                    context.Fail("RefusedByOnTokenValidated");
-                }
-            };
-        }
+                context.Fail("ThirdPartyClient");
+                return;
+            }
+
+            if (!events.ListensToTokenValidated)
+            {
+                return;
+            }
+
+            if (await events.TokenValidatedAsync(context.HttpContext, context.Principal!) is { } principal)
+            {
+                context.Principal = principal;
+            }
+            else
+            {
+                context.Fail("RefusedByOnTokenValidated");
+            }
+        };
     }
 
     public void Configure(LatchkeyBearerOptions options) => Configure(Options.DefaultName, options);
+
+    private bool IsThirdPartyTokenOnApi(Microsoft.AspNetCore.Http.HttpContext context, System.Security.Claims.ClaimsPrincipal principal)
+    {
+        if (Microsoft.AspNetCore.Http.EndpointHttpContextExtensions.GetEndpoint(context)?.Metadata.GetMetadata<Routing.LatchkeyEndpointMetadata>() is not { CheckOrigin: true })
+        {
+            return false;
+        }
+
+        var clientId = principal.FindFirst(AccessTokenClaimNames.ClientId)?.Value;
+        return clients.Find(clientId) is { RequireConsent: true } client && client.Allows("authorization_code")
+            && principal.FindFirst(LatchkeyDefaults.SubjectClaim)?.Value != clientId;
+    }
 }

@@ -120,6 +120,15 @@ public sealed record ProbeResponse(
     string Status,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Unavailable = null);
 
+/// <summary>Body of <c>POST /api/consent</c>: the user's decision on a client's scopes.</summary>
+public sealed record ConsentRequest(string? ClientId, string? Scope, bool? Allow, string? RedirectUri, string? State);
+
+/// <summary>Answer of <c>POST /api/consent</c>; after a denial, <c>redirectTo</c> is the client's redirect URI with <c>error=access_denied</c>.</summary>
+public sealed record ConsentResponse(string ClientId, string Scope, bool Allowed, string? RedirectTo);
+
+/// <summary>An application the user has let in (<c>GET /api/apps</c>).</summary>
+public sealed record AppItem(string ClientId, string Scope, bool FirstParty, DateTimeOffset GrantedAt, DateTimeOffset UpdatedAt);
+
 /// <summary>Source-generated JSON for every API body: no reflection on the request path.</summary>
 [JsonSourceGenerationOptions(
     JsonSerializerDefaults.Web,
@@ -158,4 +167,7 @@ public sealed record ProbeResponse(
 [JsonSerializable(typeof(PasskeyRenameRequest))]
 [JsonSerializable(typeof(PasskeyItem))]
 [JsonSerializable(typeof(PasskeyItem[]))]
+[JsonSerializable(typeof(ConsentRequest))]
+[JsonSerializable(typeof(ConsentResponse))]
+[JsonSerializable(typeof(AppItem[]))]
 public sealed partial class LatchkeyJsonContext : JsonSerializerContext;

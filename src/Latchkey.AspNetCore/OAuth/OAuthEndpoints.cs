@@ -15,11 +15,15 @@ internal static class OAuthEndpoints
     public static void Map(IEndpointRouteBuilder oauth)
     {
         oauth.MapPost("/token", TokenAsync);
+        AuthorizeEndpoint.Map(oauth);
+        UserInfoEndpoint.Map(oauth);
+        LogoutEndpoint.Map(oauth);
         oauth.MapPost("/revoke", RevokeAsync);
         oauth.MapPost("/introspect", IntrospectAsync);
     }
 
-    private static async Task<IResult> TokenAsync(HttpContext context, TokenService tokens, ClientAuthenticator clients, IOptions<LatchkeyOptions> options)
+    private static async Task<IResult> TokenAsync(
+        HttpContext context, TokenService tokens, ClientAuthenticator clients, Latchkey.Authorization.AuthorizationCodeService codes, IOptions<LatchkeyOptions> options)
     {
         var (request, client, error) = await ReadAsync(context, clients, options);
         if (error is not null)
@@ -44,6 +48,10 @@ internal static class OAuthEndpoints
                     request["username"], request["password"], request["scope"], client, context.GetRequestOrigin(), request["device_token"], context.RequestAborted,
                     account => LatchkeyEventsDispatcher.For(context).SigningInAsync(context, account, "password", clientId));
                 break;
+            case "authorization_code":
+                result = await codes.ExchangeAsync(
+                    request["code"], request["redirect_uri"], request["code_verifier"], client, request.ClientId, context.GetRequestOrigin(), context.RequestAborted);
+                break;
             case "refresh_token":
                 result = await tokens.RefreshGrantAsync(request["refresh_token"], client, request.ClientId, context.GetRequestOrigin(), context.RequestAborted);
                 break;
@@ -56,7 +64,7 @@ internal static class OAuthEndpoints
                 result = tokens.ClientCredentialsGrant(client, request["scope"]);
                 break;
             default:
-                return OAuthResponses.Error(OAuthErrors.UnsupportedGrantType, "Supported grant types: password, refresh_token, client_credentials.");
+                return OAuthResponses.Error(OAuthErrors.UnsupportedGrantType, "Supported grant types: authorization_code, refresh_token, client_credentials, password.");
         }
 
         return result.Error is not null

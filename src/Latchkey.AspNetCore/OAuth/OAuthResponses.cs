@@ -32,6 +32,10 @@ internal static class OAuthResponses
         }
 
         writer.WriteString("scope", result.Scope);
+        if (result.IdToken is not null)
+        {
+            writer.WriteString("id_token", result.IdToken);
+        }
 
         // An extension parameter (RFC 6749 §8.2 allows them); clients that do not know it ignore it.
         if (result.DeviceToken is not null)

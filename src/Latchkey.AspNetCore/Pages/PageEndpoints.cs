@@ -26,7 +26,7 @@ internal static class PageEndpoints
     /// <summary>The page names, each served at <c>/{name}</c> from <c>{name}.html</c>.</summary>
     public static readonly IReadOnlyList<string> Pages =
     [
-        "signin", "signup", "account", "security", "tokens", "passkeys",
+        "signin", "signup", "account", "security", "tokens", "passkeys", "consent", "logout",
         "forgot-password", "reset-password", "verify-email", "confirm-email", "undo-email-change",
     ];
 
@@ -52,7 +52,8 @@ internal static class PageEndpoints
         return TypedResults.Redirect(context.GetCookieSession() is null ? "/signin" : "/account");
     }
 
-    private static IResult Serve(HttpContext context, string name)
+    /// <summary>Serves the embedded page or asset <paramref name="name"/> with the pages' security headers.</summary>
+    internal static IResult Serve(HttpContext context, string name)
     {
         if (PageAssets.Find(name) is not { } asset)
         {

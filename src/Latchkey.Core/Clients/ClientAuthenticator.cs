@@ -9,11 +9,11 @@ namespace Latchkey.Clients;
 /// </summary>
 public sealed class ClientAuthenticator
 {
-    private readonly ClientRegistry _clients;
+    private readonly IClientRegistry _clients;
     private readonly CredentialThrottle _throttle;
 
     /// <summary>Creates the authenticator.</summary>
-    public ClientAuthenticator(ClientRegistry clients, CredentialThrottle throttle)
+    public ClientAuthenticator(IClientRegistry clients, CredentialThrottle throttle)
     {
         _clients = clients;
         _throttle = throttle;

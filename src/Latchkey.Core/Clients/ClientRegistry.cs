@@ -6,10 +6,10 @@ using Microsoft.Extensions.Options;
 namespace Latchkey.Clients;
 
 /// <summary>
-/// The configured service clients. Secrets are hashed at load and compared in constant time; an unknown
-/// client id costs the same comparison as a known one.
+/// The clients declared in configuration. Secrets are hashed at load and compared in constant time; an unknown
+/// client id, or a public one, costs the same comparison as a known one.
 /// </summary>
-public sealed class ClientRegistry
+public sealed class ClientRegistry : IClientRegistry
 {
     private static readonly byte[] DummyHash = SecretHash.Compute("latchkey-no-such-client");
     private readonly FrozenDictionary<string, RegisteredClient> _clients;
@@ -23,14 +23,28 @@ public sealed class ClientRegistry
         var clients = new Dictionary<string, RegisteredClient>(StringComparer.Ordinal);
         foreach (var client in options.Value.Clients)
         {
-            if (string.IsNullOrEmpty(client.ClientId) || client.ClientSecret is null)
+            // A client with neither a secret nor redirect URIs could do nothing; the options validator refuses it.
+            if (string.IsNullOrEmpty(client.ClientId) || (client.ClientSecret is null && client.RedirectUris.Count == 0))
             {
                 continue;
             }
 
             var scopes = client.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToFrozenSet(StringComparer.Ordinal);
-            clients[client.ClientId] = new RegisteredClient(client.ClientId, SecretHash.Compute(client.ClientSecret), scopes, client.RequireMfa);
-            client.ClientSecret = null;
+            var hash = client.ClientSecret is null ? null : SecretHash.Compute(client.ClientSecret);
+            clients[client.ClientId] = new RegisteredClient(client.ClientId, hash, scopes, client.RequireMfa)
+            {
+                GrantTypes = client.EffectiveGrantTypes.ToFrozenSet(StringComparer.Ordinal),
+                RedirectUris = [.. client.RedirectUris],
+                PostLogoutRedirectUris = [.. client.PostLogoutRedirectUris],
+                RequireConsent = client.RequireConsent,
+                BackChannelLogoutUri = client.BackChannelLogoutUri,
+                IdTokenSigningAlgorithm = client.IdTokenSigningAlgorithm,
+            };
+            if (hash is not null)
+            {
+                client.SecretHashed = true;
+                client.ClientSecret = null;
+            }
         }
 
         _clients = clients.ToFrozenDictionary(StringComparer.Ordinal);
@@ -39,8 +53,13 @@ public sealed class ClientRegistry
     /// <summary>Whether a client with this id is registered.</summary>
     public bool Contains(string clientId) => _clients.ContainsKey(clientId);
 
-    /// <summary>Checks a client's credentials; a refusal is an audit event.</summary>
-    /// <returns>The client, or <see langword="null"/> when the id is unknown or the secret wrong.</returns>
+    /// <inheritdoc />
+    public IReadOnlyCollection<RegisteredClient> All => _clients.Values;
+
+    /// <inheritdoc />
+    public RegisteredClient? Find(string? clientId) => clientId is not null && _clients.TryGetValue(clientId, out var client) ? client : null;
+
+    /// <inheritdoc />
     public RegisteredClient? Authenticate(string? clientId, string? secret, RequestOrigin origin)
     {
         if (clientId is null || secret is null || secret.Length > 1024)
@@ -52,8 +71,8 @@ public sealed class ClientRegistry
         Span<byte> presented = stackalloc byte[SecretHash.Size];
         SecretHash.Compute(secret, presented);
         var found = _clients.TryGetValue(clientId, out var client);
-        var matches = SecretHash.FixedTimeEquals(presented, found ? client!.SecretHash : DummyHash);
-        if (found && matches)
+        var matches = SecretHash.FixedTimeEquals(presented, found ? client!.SecretHash ?? DummyHash : DummyHash);
+        if (found && client!.SecretHash is not null && matches)
         {
             return client;
         }

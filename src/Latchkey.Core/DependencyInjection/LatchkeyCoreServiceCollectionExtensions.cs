@@ -48,6 +48,7 @@ public static class LatchkeyCoreServiceCollectionExtensions
         AddValidatedOptions<TokenOptions, TokenOptionsValidator>(services);
         AddValidatedOptions<KeyOptions, KeyOptionsValidator>(services);
         AddValidatedOptions<MailOptions, MailOptionsValidator>(services);
+        AddValidatedOptions<Latchkey.Logout.BackChannelLogoutOptions, Latchkey.Logout.BackChannelLogoutOptionsValidator>(services);
         AddValidatedOptions<Latchkey.Accounts.Recovery.AccountOptions, Latchkey.Accounts.Recovery.AccountOptionsValidator>(services);
         AddValidatedOptions<Latchkey.Mfa.MfaOptions, Latchkey.Mfa.MfaOptionsValidator>(services);
         AddValidatedOptions<Latchkey.Passkeys.WebAuthnOptions, Latchkey.Passkeys.WebAuthnOptionsValidator>(services);
@@ -87,6 +88,10 @@ public static class LatchkeyCoreServiceCollectionExtensions
             sp.GetRequiredService<IOptions<TokenOptions>>().Value.ValidatedTokenCacheSize));
         services.TryAddSingleton<RefreshTokenService>();
         services.TryAddSingleton<ClientRegistry>();
+        services.TryAddSingleton<IClientRegistry>(sp => sp.GetRequiredService<ClientRegistry>());
+        services.TryAddSingleton<Latchkey.Authorization.IdTokenIssuer>();
+        services.TryAddSingleton<Latchkey.Authorization.AuthorizationCodeService>();
+        services.TryAddSingleton<Latchkey.Authorization.ConsentService>();
         services.TryAddSingleton<ClientAuthenticator>();
         services.TryAddSingleton<TokenService>();
         services.TryAddSingleton<TokenInspector>();
@@ -99,6 +104,13 @@ public static class LatchkeyCoreServiceCollectionExtensions
         services.TryAddSingleton<MailOutboxSignal>();
         services.TryAddSingleton<IMailOutbox, MailOutbox>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MailDeliveryService>());
+
+        // Back-channel logout: notices queued in the store (IBackChannelLogoutStore, from the chosen backend), delivered off
+        // the request path by an IBackChannelLogoutSender that the host registers (the ASP.NET Core integration: HttpClient).
+        services.TryAddSingleton<Latchkey.Logout.BackChannelLogoutSignal>();
+        services.TryAddSingleton<Latchkey.Logout.LogoutTokenIssuer>();
+        services.TryAddSingleton<Latchkey.Logout.BackChannelLogout>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, Latchkey.Logout.BackChannelLogoutDeliveryService>());
         return new LatchkeyBuilder(services);
     }
 

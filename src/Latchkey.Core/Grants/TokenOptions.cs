@@ -37,6 +37,13 @@ public sealed class TokenOptions
     public string DefaultClientId { get; set; } = "latchkey";
 
     /// <summary>
+    /// The scopes the default client (<see cref="DefaultClientId"/>, the password grant without client
+    /// authentication) may ask for, space-separated; any other scope is <c>invalid_scope</c>.
+    /// </summary>
+    /// <value>The default value is <c>profile email</c>.</value>
+    public string DefaultClientScopes { get; set; } = "profile email";
+
+    /// <summary>
     /// Tokens longer than this are refused before any parsing or signature work. Latchkey's own tokens
     /// stay well under 1 KiB (an RS256 token with a 4096-bit key is about 1 KiB).
     /// </summary>

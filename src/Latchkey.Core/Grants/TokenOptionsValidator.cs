@@ -46,6 +46,11 @@ internal sealed class TokenOptionsValidator : IValidateOptions<TokenOptions>
             failures.Add("Latchkey:Tokens:DefaultClientId must not be empty.");
         }
 
+        if (!Scopes.TryParse(options.DefaultClientScopes, out _))
+        {
+            failures.Add("Latchkey:Tokens:DefaultClientScopes must be space-separated scope names.");
+        }
+
         if (options.MaxTokenLength is < 512 or > 65536)
         {
             failures.Add("Latchkey:Tokens:MaxTokenLength must be between 512 and 65536.");

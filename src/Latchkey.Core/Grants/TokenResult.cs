@@ -19,6 +19,9 @@ public sealed record TokenResult(
     /// </summary>
     public string? DeviceToken { get; init; }
 
+    /// <summary>For the authorization code grant with the <c>openid</c> scope, the ID token.</summary>
+    public string? IdToken { get; init; }
+
     /// <summary>A failure.</summary>
     public static TokenResult Fail(string error, string description, TimeSpan? retryAfter = null) => new(null, null, string.Empty, error, description, retryAfter);
 }

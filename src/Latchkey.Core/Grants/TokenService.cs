@@ -19,7 +19,7 @@ public sealed class TokenService
 
     private readonly AccountService _accounts;
     private readonly RefreshTokenService _refreshTokens;
-    private readonly ClientRegistry _clients;
+    private readonly IClientRegistry _clients;
     private readonly AccessTokenIssuer _issuer;
     private readonly IIssuerProvider _issuerProvider;
     private readonly IOptions<TokenOptions> _options;
@@ -28,7 +28,7 @@ public sealed class TokenService
 
     /// <summary>Creates the service.</summary>
     public TokenService(
-        AccountService accounts, RefreshTokenService refreshTokens, ClientRegistry clients, AccessTokenIssuer issuer,
+        AccountService accounts, RefreshTokenService refreshTokens, IClientRegistry clients, AccessTokenIssuer issuer,
         IIssuerProvider issuerProvider, IOptions<TokenOptions> options, Diagnostics.SecurityAudit audit, MfaService? mfa = null)
     {
         _mfa = mfa;
@@ -67,7 +67,14 @@ public sealed class TokenService
             return TokenResult.Fail(OAuthErrors.InvalidScope, "The scope is malformed.");
         }
 
-        if (client is not null && !requested.All(client.Scopes.Contains))
+        // The password grant is fenced: only clients that list it, and the default public client within its configured scopes.
+        if (client is not null && !client.Allows("password"))
+        {
+            return TokenResult.Fail(OAuthErrors.UnauthorizedClient, "This client may not use the password grant.");
+        }
+
+        var allowed = client?.Scopes ?? DefaultClientScopes();
+        if (!requested.All(allowed.Contains))
         {
             return TokenResult.Fail(OAuthErrors.InvalidScope, "The requested scope exceeds what the client may have.");
         }
@@ -152,10 +159,10 @@ public sealed class TokenService
             return TokenResult.Fail(OAuthErrors.InvalidGrant, AccountDisabledDescription);
         }
 
-        // A family begins at a password grant, so its sign-in is the family's start, with a password alone.
+        // The family remembers the sign-in it began with: a password grant's, or the browser session's of a code flow.
         var access = Issue(new AccessTokenClaims(
             account.Id, pair.Family.ClientId, pair.Family.Scope, RefreshTokenService.SessionIdOf(pair.Family.FamilyId), account.TokenGeneration,
-            pair.Family.CreatedAt, AuthenticationMethods.Password));
+            pair.Family.AuthTime ?? pair.Family.CreatedAt, pair.Family.Methods == AuthenticationMethods.None ? AuthenticationMethods.Password : pair.Family.Methods));
         return new TokenResult(access, pair.Token, pair.Family.Scope, null, null);
     }
 
@@ -163,6 +170,11 @@ public sealed class TokenService
     public TokenResult ClientCredentialsGrant(RegisteredClient client, string? scope)
     {
         ArgumentNullException.ThrowIfNull(client);
+        if (!client.Allows("client_credentials"))
+        {
+            return TokenResult.Fail(OAuthErrors.UnauthorizedClient, "This client may not use the client_credentials grant.");
+        }
+
         if (!Scopes.TryParse(scope, out var requested))
         {
             return TokenResult.Fail(OAuthErrors.InvalidScope, "The scope is malformed.");
@@ -215,6 +227,9 @@ public sealed class TokenService
             : null;
     }
 
+    private HashSet<string> DefaultClientScopes() =>
+        new(_options.Value.DefaultClientScopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal);
+
     private IssuedAccessToken Issue(AccessTokenClaims claims) =>
         _issuer.Issue(claims, _issuerProvider.Issuer, _issuerProvider.Audience, _options.Value.AccessTokenLifetime);
 
@@ -226,7 +241,7 @@ public sealed class TokenService
         }
 
         // A family of a confidential client is only refreshed by that client, authenticated.
-        if (_clients.Contains(family.ClientId))
+        if (_clients.Find(family.ClientId) is { IsConfidential: true })
         {
             return false;
         }

@@ -12,4 +12,7 @@ public interface ISigningKeyStore
 
     /// <summary>Deletes the keys with sequence below <paramref name="sequence"/>.</summary>
     Task<int> DeleteBeforeAsync(long sequence, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the keys with sequence from <paramref name="fromSequence"/> and below <paramref name="beforeSequence"/>.</summary>
+    Task<int> DeleteRangeAsync(long fromSequence, long beforeSequence, CancellationToken cancellationToken);
 }

@@ -13,6 +13,12 @@ namespace Latchkey.Keys;
 /// token it signed has expired. Every node runs the same rules against the same store, and the unique
 /// key sequence lets only one node add each new key.
 /// </summary>
+/// <remarks>
+/// The ring holds one chain of keys per algorithm in use. The main chain (<see cref="KeyOptions.Algorithm"/>, sequences
+/// below <see cref="SigningKeyRing.ChainSize"/>) signs access tokens. When a client's ID tokens need another algorithm
+/// (<c>IdTokenSigningAlgorithm</c>, RS256 by default), that algorithm gets a chain of its own in its own band of
+/// sequences, rotated and retired by the same rules; its keys sign ID tokens only.
+/// </remarks>
 public sealed class KeyRingManager : IDisposable
 {
     private readonly ISigningKeyStore _store;
@@ -25,12 +31,15 @@ public sealed class KeyRingManager : IDisposable
     private readonly SecurityAudit _audit;
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly Dictionary<string, SigningKeyMaterial> _loaded = new(StringComparer.Ordinal);
+    private readonly Clients.IClientRegistry? _clients;
 
     /// <summary>Creates the manager.</summary>
     public KeyRingManager(
         ISigningKeyStore store, SigningKeyRing ring, KeyProtector protector, TimeProvider time,
-        IOptions<KeyOptions> options, IOptions<TokenOptions> tokens, SecurityAudit audit, ILogger<KeyRingManager> logger)
+        IOptions<KeyOptions> options, IOptions<TokenOptions> tokens, SecurityAudit audit, ILogger<KeyRingManager> logger,
+        Clients.IClientRegistry? clients = null)
     {
+        _clients = clients;
         _audit = audit;
         _store = store;
         _ring = ring;
@@ -52,20 +61,41 @@ public sealed class KeyRingManager : IDisposable
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            var chains = Chains();
             for (var attempt = 0; attempt < 3; attempt++)
             {
-                var keys = await _store.ListAsync(cancellationToken).ConfigureAwait(false);
-                var next = NextKey(keys, rotateNow);
-                if (next is null)
+                var keys = (await _store.ListAsync(cancellationToken).ConfigureAwait(false)).ToList();
+                var added = false;
+                var due = false;
+                foreach (var (band, algorithm) in chains)
                 {
-                    await PruneAsync(keys, cancellationToken).ConfigureAwait(false);
+                    var next = NextKey(InBand(keys, band), band, algorithm, rotateNow);
+                    if (next is null)
+                    {
+                        continue;
+                    }
+
+                    due = true;
+                    if (await _store.TryAddAsync(next, cancellationToken).ConfigureAwait(false))
+                    {
+                        _audit.KeyRotated(next.Kid, next.Algorithm, next.Sequence, next.ActivatesAt);
+                        added = true;
+                    }
+                }
+
+                if (!due)
+                {
+                    foreach (var (band, _) in chains)
+                    {
+                        await PruneAsync(InBand(keys, band), band, cancellationToken).ConfigureAwait(false);
+                    }
+
                     Load(await _store.ListAsync(cancellationToken).ConfigureAwait(false));
                     return;
                 }
 
-                if (await _store.TryAddAsync(next, cancellationToken).ConfigureAwait(false))
+                if (added)
                 {
-                    _audit.KeyRotated(next.Kid, next.Algorithm, next.Sequence, next.ActivatesAt);
                     rotateNow = false;
                 }
 
@@ -80,14 +110,37 @@ public sealed class KeyRingManager : IDisposable
         }
     }
 
-    private StoredSigningKey? NextKey(IReadOnlyList<StoredSigningKey> keys, bool rotateNow)
+    // The main chain in band 0, then one chain per other algorithm that a client's ID tokens need.
+    private List<(long Band, string Algorithm)> Chains()
+    {
+        var main = _options.Value.Algorithm;
+        var chains = new List<(long, string)> { (0, main) };
+        if (_clients is not null)
+        {
+            foreach (var algorithm in _clients.All.Where(c => c.Allows("authorization_code")).Select(c => c.IdTokenSigningAlgorithm).Distinct(StringComparer.Ordinal))
+            {
+                if (algorithm != main && SigningAlgorithms.IsSupported(algorithm))
+                {
+                    chains.Add((SigningKeyRing.BandOf(algorithm), algorithm));
+                }
+            }
+        }
+
+        return chains;
+    }
+
+    private static List<StoredSigningKey> InBand(IEnumerable<StoredSigningKey> keys, long band) =>
+        keys.Where(k => k.Sequence / SigningKeyRing.ChainSize == band).ToList();
+
+    private StoredSigningKey? NextKey(List<StoredSigningKey> keys, long band, string algorithm, bool rotateNow)
     {
         var options = _options.Value;
         var now = _time.GetUtcNow();
         if (keys.Count == 0)
         {
-            // First start: nobody can have cached a JWKS yet, so the first key signs at once.
-            return Create(1, options.Algorithm, now, now);
+            // First start of the chain: no token was signed with it yet, so the first key signs at once (a verifier that
+            // meets it before its JWKS cache expires fetches the JWKS again for the unknown kid).
+            return Create((band * SigningKeyRing.ChainSize) + 1, algorithm, now, now);
         }
 
         var newest = keys[^1];
@@ -97,9 +150,9 @@ public sealed class KeyRingManager : IDisposable
             return null;
         }
 
-        if (rotateNow || newest.Algorithm != options.Algorithm)
+        if (rotateNow || newest.Algorithm != algorithm)
         {
-            return Create(newest.Sequence + 1, options.Algorithm, now, now + options.PublishAhead);
+            return Create(newest.Sequence + 1, algorithm, now, now + options.PublishAhead);
         }
 
         if (now >= newest.ActivatesAt + options.RotationInterval - options.PublishAhead)
@@ -110,7 +163,7 @@ public sealed class KeyRingManager : IDisposable
                 activates = now + options.PublishAhead;
             }
 
-            return Create(newest.Sequence + 1, options.Algorithm, now, activates);
+            return Create(newest.Sequence + 1, algorithm, now, activates);
         }
 
         return null;
@@ -132,7 +185,7 @@ public sealed class KeyRingManager : IDisposable
     }
 
     // A key is dropped once its successor has signed for longer than any token the key signed can live.
-    private async Task PruneAsync(IReadOnlyList<StoredSigningKey> keys, CancellationToken cancellationToken)
+    private async Task PruneAsync(List<StoredSigningKey> keys, long band, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         var tokens = _tokens.Value;
@@ -147,7 +200,9 @@ public sealed class KeyRingManager : IDisposable
 
         if (keys.Count > 0 && keepFrom > keys[0].Sequence)
         {
-            var deleted = await _store.DeleteBeforeAsync(keepFrom, cancellationToken).ConfigureAwait(false);
+            var deleted = band == 0
+                ? await _store.DeleteBeforeAsync(keepFrom, cancellationToken).ConfigureAwait(false)
+                : await _store.DeleteRangeAsync(band * SigningKeyRing.ChainSize, keepFrom, cancellationToken).ConfigureAwait(false);
             Log.SigningKeysRetired(_logger, deleted);
         }
     }

@@ -9,30 +9,66 @@ namespace Latchkey.Keys;
 /// </summary>
 public sealed class SigningKeyRing : IVerificationKeyResolver
 {
+    /// <summary>How many sequences each chain of keys has: the main chain has 1 to this, the next chain the band after, and so on.</summary>
+    public const long ChainSize = 1_000_000_000_000;
+
     private volatile Snapshot _snapshot = Snapshot.Empty;
 
     /// <summary>The published keys, in sequence order (pending, current and retiring ones).</summary>
     public IReadOnlyList<RingKey> Keys => _snapshot.Keys;
 
-    /// <summary>The key that signs at <paramref name="now"/>: the newest one already active.</summary>
-    /// <exception cref="InvalidOperationException">The ring has not been loaded yet.</exception>
-    public RingKey GetSigningKey(DateTimeOffset now)
+    /// <summary>The band of sequences of the ID-token chain for <paramref name="algorithm"/> (never 0, the main chain's).</summary>
+    public static long BandOf(string algorithm)
     {
-        var keys = _snapshot.Keys;
-        if (keys.Count == 0)
+        for (var i = 0; i < SigningAlgorithms.All.Count; i++)
         {
-            throw new InvalidOperationException("The signing key ring is empty; keys are loaded at start.");
+            if (SigningAlgorithms.All[i] == algorithm)
+            {
+                return i + 1;
+            }
         }
 
+        throw new ArgumentException($"Unsupported signing algorithm '{algorithm}'.", nameof(algorithm));
+    }
+
+    /// <summary>The key of the main chain that signs access tokens at <paramref name="now"/>: the newest one already active.</summary>
+    /// <exception cref="InvalidOperationException">The ring has not been loaded yet.</exception>
+    public RingKey GetSigningKey(DateTimeOffset now) =>
+        Current(_snapshot.Keys, 0, now) ?? throw new InvalidOperationException("The signing key ring is empty; keys are loaded at start.");
+
+    /// <summary>
+    /// The key that signs ID tokens with <paramref name="algorithm"/> at <paramref name="now"/>: the main chain's when it
+    /// has that algorithm, else that algorithm's own chain; <see langword="null"/> when no key of the algorithm is loaded.
+    /// </summary>
+    public RingKey? GetSigningKey(DateTimeOffset now, string algorithm)
+    {
+        var keys = _snapshot.Keys;
+        if (Current(keys, 0, now) is { } main && main.Material.Algorithm == algorithm)
+        {
+            return main;
+        }
+
+        return SigningAlgorithms.IsSupported(algorithm) && Current(keys, BandOf(algorithm), now) is { } own && own.Material.Algorithm == algorithm ? own : null;
+    }
+
+    private static RingKey? Current(IReadOnlyList<RingKey> keys, long band, DateTimeOffset now)
+    {
+        RingKey? first = null;
         for (var i = keys.Count - 1; i >= 0; i--)
         {
+            if (keys[i].Sequence / ChainSize != band)
+            {
+                continue;
+            }
+
+            first = keys[i];
             if (keys[i].ActivatesAt <= now)
             {
                 return keys[i];
             }
         }
 
-        return keys[0];
+        return first;
     }
 
     /// <inheritdoc />

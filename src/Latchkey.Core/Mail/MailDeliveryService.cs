@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Latchkey.Diagnostics;
+using Latchkey.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -135,15 +136,6 @@ internal sealed class MailDeliveryService(
         }
     }
 
-    /// <summary>
-    /// <see cref="MailOptions.RetryDelay"/> doubled per earlier failure, capped at <see cref="MailOptions.MaxRetryDelay"/>,
-    /// then a random point in its upper half, so that messages that failed together do not retry together.
-    /// </summary>
-    private TimeSpan RetryDelay(int attempts)
-    {
-        var exponent = Math.Min(attempts - 1, 30);
-        var ceiling = Math.Min(_options.RetryDelay.TotalMilliseconds * Math.Pow(2, exponent), _options.MaxRetryDelay.TotalMilliseconds);
-        var jitter = RandomNumberGenerator.GetInt32(0, 1001) / 1000.0;
-        return TimeSpan.FromMilliseconds(ceiling * (0.5 + (0.5 * jitter)));
-    }
+    /// <summary><see cref="MailOptions.RetryDelay"/> doubled per earlier failure, capped at <see cref="MailOptions.MaxRetryDelay"/>, with jitter.</summary>
+    private TimeSpan RetryDelay(int attempts) => RetryBackoff.Delay(attempts, _options.RetryDelay, _options.MaxRetryDelay);
 }

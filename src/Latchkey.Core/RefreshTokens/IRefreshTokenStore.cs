@@ -26,6 +26,14 @@ public interface IRefreshTokenStore
     /// <returns>The family, or <see langword="null"/> when the token is unknown.</returns>
     Task<RefreshTokenFamily?> RevokeFamilyOfAsync(byte[] tokenHash, DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>Revokes the family with this id.</summary>
+    /// <returns>The family, or <see langword="null"/> when there is none.</returns>
+    Task<RefreshTokenFamily?> RevokeFamilyAsync(string familyId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Revokes every live family of the account for one client.</summary>
+    /// <returns>The ids of the families revoked.</returns>
+    Task<IReadOnlyList<string>> RevokeAllForClientAsync(string userId, string clientId, DateTimeOffset now, CancellationToken cancellationToken);
+
     /// <summary>Revokes every live family of the account.</summary>
     /// <returns>The ids of the families revoked.</returns>
     Task<IReadOnlyList<string>> RevokeAllForUserAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken);

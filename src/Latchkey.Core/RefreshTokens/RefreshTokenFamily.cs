@@ -10,4 +10,8 @@ namespace Latchkey.RefreshTokens;
 /// <param name="Scope">The granted scope.</param>
 /// <param name="CreatedAt">The login.</param>
 /// <param name="ExpiresAt">The absolute end of the family.</param>
-public sealed record RefreshTokenFamily(string FamilyId, string UserId, string ClientId, string Scope, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt);
+/// <param name="AuthTime">When the user authenticated, for a family started from a browser session (code flow); else the family's start.</param>
+/// <param name="Methods">How the user authenticated (<c>amr</c>); <see cref="Sessions.AuthenticationMethods.Password"/> for the password grant.</param>
+public sealed record RefreshTokenFamily(
+    string FamilyId, string UserId, string ClientId, string Scope, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt,
+    DateTimeOffset? AuthTime = null, Sessions.AuthenticationMethods Methods = Sessions.AuthenticationMethods.Password);

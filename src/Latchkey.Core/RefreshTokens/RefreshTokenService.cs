@@ -47,12 +47,21 @@ public sealed class RefreshTokenService
     public static string SessionIdOf(string familyId) => "rtf_" + familyId;
 
     /// <summary>Starts a family after a login and returns its first token.</summary>
+    public Task<(string Token, RefreshTokenFamily Family)> IssueAsync(
+        string userId, string clientId, string scope, RequestOrigin origin, CancellationToken cancellationToken) =>
+        IssueAsync(userId, clientId, scope, origin, null, null, Sessions.AuthenticationMethods.Password, cancellationToken);
+
+    /// <summary>Starts a family with a chosen id (a code flow's grant id) and the sign-in it came from, and returns its first token.</summary>
     public async Task<(string Token, RefreshTokenFamily Family)> IssueAsync(
-        string userId, string clientId, string scope, RequestOrigin origin, CancellationToken cancellationToken)
+        string userId, string clientId, string scope, RequestOrigin origin, string? familyId, DateTimeOffset? authTime,
+        Sessions.AuthenticationMethods methods, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(origin);
         var options = _options.Value;
         var now = _time.GetUtcNow();
-        var family = new RefreshTokenFamily(RandomTokens.Create(16), userId, clientId, scope, StoredTime.Truncate(now), StoredTime.Truncate(now + options.RefreshTokenAbsoluteLifetime));
+        var family = new RefreshTokenFamily(
+            familyId ?? RandomTokens.Create(16), userId, clientId, scope, StoredTime.Truncate(now), StoredTime.Truncate(now + options.RefreshTokenAbsoluteLifetime),
+            authTime is { } at ? StoredTime.Truncate(at) : null, methods);
         var token = Prefix + RandomTokens.Create(32);
         await _store.CreateFamilyAsync(family, SecretHash.Compute(token), Min(StoredTime.Truncate(now + options.RefreshTokenLifetime), family.ExpiresAt), cancellationToken).ConfigureAwait(false);
         _audit.RefreshFamilyStarted(family.FamilyId, userId, clientId, origin.ClientIp);
@@ -117,6 +126,34 @@ public sealed class RefreshTokenService
         _audit.RefreshFamilyRevoked(family.FamilyId, family.UserId, origin.ClientIp);
         await _revocation.RevokeSessionTokensAsync(SessionIdOf(family.FamilyId), origin, cancellationToken).ConfigureAwait(false);
         return true;
+    }
+
+    /// <summary>Revokes the family <paramref name="familyId"/>, if it exists, and every access token minted from it.</summary>
+    public async Task RevokeFamilyAsync(string familyId, RequestOrigin origin, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(origin);
+        var family = await _store.RevokeFamilyAsync(familyId, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        if (family is not null)
+        {
+            _audit.RefreshFamilyRevoked(family.FamilyId, family.UserId, origin.ClientIp);
+        }
+
+        await _revocation.RevokeSessionTokensAsync(SessionIdOf(familyId), origin, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Revokes every family the account holds for one client, and their access tokens.</summary>
+    /// <returns>How many families were revoked.</returns>
+    public async Task<int> RevokeForClientAsync(string userId, string clientId, RequestOrigin origin, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(origin);
+        var families = await _store.RevokeAllForClientAsync(userId, clientId, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        foreach (var familyId in families)
+        {
+            _audit.RefreshFamilyRevoked(familyId, userId, origin.ClientIp);
+            await _revocation.RevokeSessionTokensAsync(SessionIdOf(familyId), origin, cancellationToken).ConfigureAwait(false);
+        }
+
+        return families.Count;
     }
 
     /// <summary>Revokes every refresh-token family of the account.</summary>

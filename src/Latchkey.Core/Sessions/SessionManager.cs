@@ -1,4 +1,5 @@
 using Latchkey.Diagnostics;
+using Latchkey.Logout;
 using Latchkey.Revocation;
 using Latchkey.Security;
 using Latchkey.Storage;
@@ -31,12 +32,14 @@ public sealed class SessionManager
     private readonly RevocationService _revocation;
     private readonly SessionCache _cache;
     private readonly SecurityAudit _audit;
+    private readonly BackChannelLogout? _backChannelLogout;
 
-    /// <summary>Creates the manager.</summary>
+    /// <summary>Creates the manager; with <c>backChannelLogout</c>, the clients a session signed into are told when it ends.</summary>
     public SessionManager(
         ISessionStore store, SessionCache cache, RevocationService revocation, TimeProvider time, IOptions<SessionOptions> options,
-        SecurityAudit audit, ILogger<SessionManager> logger)
+        SecurityAudit audit, ILogger<SessionManager> logger, BackChannelLogout? backChannelLogout = null)
     {
+        _backChannelLogout = backChannelLogout;
         _audit = audit;
         _store = store;
         _cache = cache;
@@ -156,6 +159,7 @@ public sealed class SessionManager
             _cache.Remove(ended.IdHash);
             _audit.SessionEnded(ended.PublicId, userId, SecurityAudit.SessionEnd.RevokedByOwner, origin.ClientIp);
             await _revocation.RevokeSessionTokensAsync(ended.PublicId, origin, cancellationToken).ConfigureAwait(false);
+            await NotifyClientsAsync(ended.PublicId).ConfigureAwait(false);
         }
 
         return ended;
@@ -167,15 +171,26 @@ public sealed class SessionManager
         var count = await _store.DeleteAllForUserAsync(userId, keep?.IdHash, cancellationToken).ConfigureAwait(false);
         _cache.RemoveUser(userId);
         _audit.AllSessionsEnded(userId, count, keep?.PublicId, origin.ClientIp);
+        if (_backChannelLogout is not null)
+        {
+            await _backChannelLogout.SessionsEndedAsync(userId, keep?.PublicId).ConfigureAwait(false);
+        }
+
         return count;
     }
 
-    /// <summary>Deletes expired sessions.</summary>
-    public Task<int> PruneAsync(CancellationToken cancellationToken)
+    /// <summary>Deletes expired sessions (and the record of the clients they signed into).</summary>
+    public async Task<int> PruneAsync(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         _cache.Prune(now);
-        return _store.PruneAsync(now, cancellationToken);
+        var count = await _store.PruneAsync(now, cancellationToken).ConfigureAwait(false);
+        if (_backChannelLogout is not null)
+        {
+            await _backChannelLogout.PruneAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return count;
     }
 
     /// <summary>Whether a cookie value has the shape of a session id; anything else is refused without a lookup.</summary>
@@ -209,8 +224,13 @@ public sealed class SessionManager
 
         // Access tokens minted from the session end with it.
         await _revocation.RevokeSessionTokensAsync(session.PublicId, origin, cancellationToken).ConfigureAwait(false);
+        await NotifyClientsAsync(session.PublicId).ConfigureAwait(false);
         return ended;
     }
+
+    // OpenID Connect Back-Channel Logout 1.0: the clients this session signed into are told, off the request path.
+    private Task NotifyClientsAsync(string publicId) =>
+        _backChannelLogout is null ? Task.CompletedTask : _backChannelLogout.SessionEndedAsync(publicId);
 
     // The store lookup (a miss or a stale entry in the tier) and the touch (at most once per TouchInterval).
     private async ValueTask<Session?> ValidateSlowAsync(byte[] idHash, Session? cached, DateTimeOffset now, bool recordActivity, CancellationToken cancellationToken)

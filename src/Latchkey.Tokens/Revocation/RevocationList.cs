@@ -38,6 +38,9 @@ public sealed class RevocationList : IAccessTokenRevocationCheck
             && token.Generation < generation.Generation;
     }
 
+    /// <summary>Whether every token of the session or refresh-token family <paramref name="sid"/> is revoked, as far as this node knows.</summary>
+    public bool IsSessionRevoked(string sid) => _sessions.ContainsKey(sid);
+
     /// <summary>The generation below which the account's tokens are refused, as far as this node knows.</summary>
     public long GenerationOf(string userId) => _generations.TryGetValue(userId, out var g) ? g.Generation : 0;
 

@@ -73,6 +73,36 @@ public sealed class KeyRotationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task IdTokenAlgorithmOfAClient_GetsItsOwnChain_RotatedAndRetiredBesideTheMainOne()
+    {
+        var options = Options.Create(new LatchkeyOptions());
+        options.Value.Clients.Add(new Latchkey.Clients.ClientOptions { ClientId = "rp", RedirectUris = { "https://rp.example/cb" }, Scopes = "openid" });
+        var clients = new Latchkey.Clients.ClientRegistry(options, new Latchkey.Diagnostics.SecurityAudit(NullLoggerFactory.Instance));
+        var node = NewNode(clients: clients);
+
+        await node.Manager.RefreshAsync(CancellationToken.None);
+
+        var keys = await node.Store.ListAsync(CancellationToken.None);
+        Assert.Equal([SigningAlgorithms.ES256, SigningAlgorithms.RS256], keys.Select(k => k.Algorithm));
+        var band = SigningKeyRing.ChainSize * SigningKeyRing.BandOf(SigningAlgorithms.RS256);
+        Assert.Equal([1L, band + 1], keys.Select(k => k.Sequence));
+        Assert.Equal(SigningAlgorithms.ES256, node.Ring.GetSigningKey(_time.GetUtcNow()).Material.Algorithm);
+        Assert.Equal(keys[1].Kid, node.Ring.GetSigningKey(_time.GetUtcNow(), SigningAlgorithms.RS256)!.Kid);
+        Assert.Equal(keys[0].Kid, node.Ring.GetSigningKey(_time.GetUtcNow(), SigningAlgorithms.ES256)!.Kid);
+        Assert.Null(node.Ring.GetSigningKey(_time.GetUtcNow(), SigningAlgorithms.PS256));
+
+        // Both chains rotate on schedule, and each retires its own old key only.
+        _time.Advance(Keys.RotationInterval + Tokens.AccessTokenLifetime + Tokens.ClockSkew + TimeSpan.FromMinutes(2));
+        await node.Manager.RefreshAsync(CancellationToken.None);
+        _time.Advance(Keys.PublishAhead + Tokens.AccessTokenLifetime + Tokens.ClockSkew + TimeSpan.FromMinutes(2));
+        await node.Manager.RefreshAsync(CancellationToken.None);
+
+        Assert.Equal([2L, band + 2], (await node.Store.ListAsync(CancellationToken.None)).Select(k => k.Sequence));
+        Assert.Equal(band + 2, node.Ring.GetSigningKey(_time.GetUtcNow(), SigningAlgorithms.RS256)!.Sequence);
+        Assert.Equal(2, node.Ring.GetSigningKey(_time.GetUtcNow()).Sequence);
+    }
+
+    [Fact]
     public async Task Refresh_Again_AddsNothing()
     {
         var node = NewNode();
@@ -337,9 +367,9 @@ public sealed class KeyRotationTests : IAsyncLifetime
 
     private static string Kid(string token) => TestSigningKeys.Segment(token, 0)["kid"]!.GetValue<string>();
 
-    private Node NewNode(SqliteDatabase? database = null, KeyOptions? keys = null, byte[]? secret = null)
+    private Node NewNode(SqliteDatabase? database = null, KeyOptions? keys = null, byte[]? secret = null, Latchkey.Clients.IClientRegistry? clients = null)
     {
-        var node = new Node(database ?? _db.Database, _time, keys ?? Keys, secret ?? Secret);
+        var node = new Node(database ?? _db.Database, _time, keys ?? Keys, secret ?? Secret, clients);
         _disposables.Add(node);
         if (database is not null)
         {
@@ -378,13 +408,13 @@ public sealed class KeyRotationTests : IAsyncLifetime
         private readonly AccessTokenIssuer _issuer;
         private readonly AccessTokenValidator _validator;
 
-        public Node(SqliteDatabase database, TimeProvider time, KeyOptions keys, byte[] secret)
+        public Node(SqliteDatabase database, TimeProvider time, KeyOptions keys, byte[] secret, Latchkey.Clients.IClientRegistry? clients = null)
         {
             _time = time;
             Store = new SqliteSigningKeyStore(database);
             Manager = new KeyRingManager(
                 Store, Ring, new KeyProtector(new MasterSecret(secret)), time,
-                Options.Create(keys), Options.Create(Tokens), new Latchkey.Diagnostics.SecurityAudit(NullLoggerFactory.Instance), NullLogger<KeyRingManager>.Instance);
+                Options.Create(keys), Options.Create(Tokens), new Latchkey.Diagnostics.SecurityAudit(NullLoggerFactory.Instance), NullLogger<KeyRingManager>.Instance, clients);
             _issuer = new AccessTokenIssuer(Ring, time);
             _validator = new AccessTokenValidator(Ring, null, time);
         }

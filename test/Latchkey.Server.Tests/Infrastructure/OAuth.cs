@@ -24,6 +24,9 @@ public static class OAuth
         settings["Latchkey:Clients:0:ClientId"] = ClientId;
         settings["Latchkey:Clients:0:ClientSecret"] = ClientSecret;
         settings["Latchkey:Clients:0:Scopes"] = ClientScopes;
+
+        // The password grant is allowed only to clients that list it (issue 13, point 7).
+        settings["Latchkey:Clients:0:GrantTypes"] = "client_credentials password";
     }
 
     /// <summary>POSTs <paramref name="form"/> form-encoded (repeated names allowed), optionally with HTTP Basic credentials.</summary>

@@ -296,6 +296,7 @@ public sealed class MfaTests
             ["Latchkey:Clients:0:ClientSecret"] = "strict-secret-of-sixteen-plus",
             ["Latchkey:Clients:0:Scopes"] = "read",
             ["Latchkey:Clients:0:RequireMfa"] = "true",
+            ["Latchkey:Clients:0:GrantTypes"] = "client_credentials password",
         });
         var email = TestData.NewEmail();
         using var client = server.CreateClient();

@@ -28,7 +28,10 @@ public sealed class PasskeyTests
         await using var account = await PasskeyAccount.StartAsync();
         var (owner, authenticator) = (account.Owner, account.Authenticator);
         var first = await RegisterAsync(owner, authenticator, "Laptop");
-        account.Time.Advance(TimeSpan.FromSeconds(1)); // the list is in the order of registration, by time
+
+        // The list is ordered by creation time, then by the random id: on the fake clock, two registrations in the
+        // same millisecond would come back in either order.
+        account.Time.Advance(TimeSpan.FromSeconds(1));
         var second = await RegisterAsync(owner, authenticator, "Phone");
         Assert.NotEqual(first["id"]!.GetValue<string>(), second["id"]!.GetValue<string>());
         Assert.True(first["backedUp"]!.GetValue<bool>());

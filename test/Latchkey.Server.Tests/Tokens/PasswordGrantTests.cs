@@ -169,7 +169,7 @@ public sealed class PasswordGrantTests(TokenServerFixture fixture) : IClassFixtu
     }
 
     [Theory]
-    [InlineData("authorization_code")]
+    [InlineData("implicit")]
     [InlineData("urn:ietf:params:oauth:grant-type:device_code")]
     [InlineData("PASSWORD")]
     public async Task Token_WithUnsupportedGrantType_Returns400UnsupportedGrantType(string grantType)

@@ -80,6 +80,57 @@ async function revokeSession(session, button) {
   }
 }
 
+const appList = document.getElementById('apps');
+const appStatus = document.getElementById('apps-status');
+
+async function loadApps() {
+  const apps = await api('GET', '/api/apps');
+  appList.replaceChildren(...apps.map(renderApp));
+  appStatus.textContent = apps.length === 0 ? 'No applications.' : apps.length === 1 ? '1 application.' : `${apps.length} applications.`;
+}
+
+function renderApp(app) {
+  const item = document.createElement('li');
+  item.className = 'session';
+  item.dataset.clientId = app.clientId;
+  const title = document.createElement('p');
+  title.className = 'session-title';
+  const name = document.createElement('span');
+  name.className = 'device mono';
+  name.textContent = app.clientId;
+  title.append(name);
+  const facts = document.createElement('dl');
+  facts.className = 'session-facts';
+  for (const [label, value] of [['Access', app.scope], ['Since', formatDate(app.grantedAt)]]) {
+    const dt = document.createElement('dt');
+    dt.textContent = label;
+    const dd = document.createElement('dd');
+    dd.textContent = value;
+    const pair = document.createElement('div');
+    pair.append(dt, dd);
+    facts.append(pair);
+  }
+  const remove = document.createElement('button');
+  remove.type = 'button';
+  remove.className = 'revoke';
+  remove.textContent = 'Remove';
+  remove.setAttribute('aria-label', `Remove the access of ${app.clientId}`);
+  remove.addEventListener('click', async () => {
+    remove.disabled = true;
+    showAlert(pageError, '');
+    try {
+      await api('DELETE', `/api/apps/${encodeURIComponent(app.clientId)}`);
+      await loadApps();
+      appStatus.textContent = `Access removed. ${appStatus.textContent}`;
+    } catch (error) {
+      remove.disabled = false;
+      showAlert(pageError, error.message);
+    }
+  });
+  item.append(title, facts, remove);
+  return item;
+}
+
 document.getElementById('signout-everywhere').addEventListener('click', async (event) => {
   const button = event.currentTarget;
   button.disabled = true;
@@ -191,6 +242,7 @@ try {
   showUser(current.user);
   document.getElementById('session-expires').textContent = formatDate(current.session.absoluteExpiresAt);
   await loadSessions();
+  await loadApps();
 } catch (error) {
   showAlert(pageError, error.message);
 } finally {

@@ -82,7 +82,7 @@ export function goToSignIn() {
  */
 export function safeReturnTo(value) {
   const fallback = '/account';
-  if (typeof value !== 'string' || value.length === 0 || value.length > 2048) return fallback;
+  if (typeof value !== 'string' || value.length === 0 || value.length > 4096) return fallback;
   if (value[0] !== '/' || value[1] === '/' || value[1] === '\\') return fallback;
   // Control characters and whitespace are stripped or folded by URL parsers: refuse them outright.
   if (/[\u0000-\u001f\u007f\s\\]/.test(value)) return fallback;

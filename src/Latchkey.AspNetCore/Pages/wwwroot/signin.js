@@ -6,6 +6,12 @@ const alertBox = document.getElementById('form-error');
 const secondStep = document.getElementById('second-step');
 const target = returnToFromQuery();
 
+// An OpenID Connect login_hint, passed on by /oauth/authorize: only ever a prefilled email field.
+const loginHint = new URLSearchParams(location.search).get('login_hint');
+if (loginHint && loginHint.length <= 256 && !form.email.value) {
+  form.email.value = loginHint;
+}
+
 // Carry the return-to over to sign-up as well (already validated, so it cannot leave the origin).
 if (target !== '/account') {
   document.getElementById('signup-link').href = `/signup?returnTo=${encodeURIComponent(target)}`;

@@ -1,0 +1,3 @@
+using Latchkey.Samples.OidcWebApp;
+
+await OidcWebApp.Build(args).RunAsync();
