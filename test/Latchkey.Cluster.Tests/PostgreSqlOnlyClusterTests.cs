@@ -170,7 +170,7 @@ public sealed class PostgreSqlOnlyClusterTests(PostgreSqlOnlyClusterTests.Nodes 
         public LatchkeyCluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster has not started.");
 
         /// <inheritdoc />
-        public async Task InitializeAsync() => _cluster = await LatchkeyCluster.StartWithoutRedisAsync(nodes: 3);
+        public async Task InitializeAsync() => _cluster = await LatchkeyCluster.StartWithoutRedisAsync(nodes: 3, OidcClients.Arguments());
 
         /// <inheritdoc />
         public async Task DisposeAsync()

@@ -52,7 +52,8 @@ public sealed class LatchkeyCluster : IAsyncDisposable
     /// Starts <paramref name="nodes"/> nodes on a fresh database of the shared PostgreSQL server and no
     /// Redis: the PostgreSQL-only topology (revocations over <c>LISTEN</c>/<c>NOTIFY</c>).
     /// </summary>
-    public static Task<LatchkeyCluster> StartWithoutRedisAsync(int nodes) => StartAsync(nodes, null, withRedis: false, []);
+    public static Task<LatchkeyCluster> StartWithoutRedisAsync(int nodes, params string[] extraArguments) =>
+        StartAsync(nodes, null, withRedis: false, extraArguments);
 
     private static async Task<LatchkeyCluster> StartAsync(int nodes, PostgreSqlServer? postgreSql, bool withRedis, string[] extraArguments)
     {

@@ -1,6 +1,9 @@
 namespace Latchkey.Cluster.Tests.Infrastructure;
 
-/// <summary>Three nodes on one PostgreSQL database and one Redis, shared by the tests that leave them running.</summary>
+/// <summary>
+/// Three nodes on one PostgreSQL database and one Redis, with the <see cref="OidcClients"/>, shared by the tests that
+/// leave them running.
+/// </summary>
 public sealed class ThreeNodeCluster : IAsyncLifetime
 {
     private LatchkeyCluster? _cluster;
@@ -21,7 +24,7 @@ public sealed class ThreeNodeCluster : IAsyncLifetime
     public IReadOnlyList<ClusterNode> Nodes => Cluster.Nodes;
 
     /// <inheritdoc />
-    public async Task InitializeAsync() => _cluster = await LatchkeyCluster.StartAsync(nodes: 3);
+    public async Task InitializeAsync() => _cluster = await LatchkeyCluster.StartAsync(nodes: 3, extraArguments: OidcClients.Arguments());
 
     /// <inheritdoc />
     public async Task DisposeAsync()

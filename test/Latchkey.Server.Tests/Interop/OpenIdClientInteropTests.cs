@@ -66,9 +66,42 @@ public sealed class OpenIdClientInteropTests(OpenIdClientInteropTests.Server ser
         Assert.Equal("invalid_grant", refresh["spentTokenAgain"]!.GetValue<string>());
     }
 
-    // Runs flow.mjs: reads the authorization URL it prints, plays the browser, writes the callback URL, and collects
-    // its answer. The node process is killed whatever happens, so that a failure never leaves it waiting on stdin.
-    private static async Task<(int ExitCode, JsonNode? Result, string Errors)> RunFlowAsync(LatchkeyTestClient browser, string clientId, string? secret)
+    /// <summary>
+    /// Mix-up and CSRF defences end to end: Latchkey publishes <c>authorization_response_iss_parameter_supported</c>
+    /// and always sends <c>iss</c> (RFC 9207), so an independent client refuses a callback whose <c>iss</c> names
+    /// another server or is missing, and one whose <c>state</c> is not the one it sent.
+    /// </summary>
+    [Theory]
+    [InlineData("iss", "https://evil.example", "\"iss\"")]
+    [InlineData("iss", null, "\"iss\"")]
+    [InlineData("state", "forged-state", "\"state\"")]
+    public async Task OpenIdClient_RefusesACallbackWithAnotherIssuerOrState(string parameter, string? value, string expectedInError)
+    {
+        using var browser = server.Latchkey.CreateClient();
+        var email = TestData.NewEmail();
+        await browser.RegisterAsync(email);
+        using (var login = await browser.LoginAsync(email))
+        {
+            Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        }
+
+        var (exitCode, _, errors) = await RunFlowAsync(browser, ConfidentialClient, ConfidentialSecret, callback =>
+        {
+            var query = QueryHelpers.ParseQuery(new Uri(callback).Query).ToDictionary(p => p.Key, p => (string?)p.Value.ToString(), StringComparer.Ordinal);
+            Assert.Equal(server.Latchkey.Origin, query["iss"]);
+            query[parameter] = value;
+            return QueryHelpers.AddQueryString(RedirectUri, query.Where(p => p.Value is not null));
+        });
+
+        Assert.True(exitCode == 1, $"openid-client accepted a callback with {parameter}={value ?? "(none)"} (exit {exitCode}): {errors}");
+        Assert.True(errors.Contains(expectedInError, StringComparison.Ordinal), $"openid-client refused for another reason: {errors}");
+    }
+
+    // Runs flow.mjs: reads the authorization URL it prints, plays the browser, writes the callback URL (through
+    // tamper, when given, as an attacker would alter it), and collects its answer. The node process is killed
+    // whatever happens, so that a failure never leaves it waiting on stdin.
+    private static async Task<(int ExitCode, JsonNode? Result, string Errors)> RunFlowAsync(
+        LatchkeyTestClient browser, string clientId, string? secret, Func<string, string>? tamper = null)
     {
         using var node = StartNode("flow.mjs", browser.Http.BaseAddress!.GetLeftPart(UriPartial.Authority), clientId, secret ?? "-", RedirectUri, Scope);
         var errors = node.StandardError.ReadToEndAsync();
@@ -90,6 +123,11 @@ public sealed class OpenIdClientInteropTests(OpenIdClientInteropTests.Server ser
             Assert.False(string.IsNullOrEmpty(request["nonce"]), "No nonce in the authorization request.");
 
             var callback = await AuthorizeAsync(browser, authorizationUrl, clientId);
+            if (tamper is not null)
+            {
+                callback = tamper(callback);
+            }
+
             await node.StandardInput.WriteLineAsync(callback);
             await node.StandardInput.FlushAsync();
             node.StandardInput.Close();

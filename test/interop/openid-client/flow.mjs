@@ -29,7 +29,11 @@ function describe(error) {
   const parts = [error?.code ?? error?.name ?? 'Error'];
   if (error?.error) parts.push(error.error);
   parts.push(error?.message ?? String(error));
-  if (error?.cause && typeof error.cause === 'object') parts.push(JSON.stringify(error.cause));
+  // The reason is often on the cause chain (an OperationProcessingError inside the ResponseBodyError), whose
+  // message JSON.stringify would leave out.
+  for (let cause = error?.cause, depth = 0; cause && typeof cause === 'object' && depth < 5; cause = cause.cause, depth++) {
+    parts.push(`${cause.code ?? cause.name ?? 'cause'}: ${cause.message ?? JSON.stringify(cause)}`);
+  }
   return parts.join(': ');
 }
 
