@@ -19,7 +19,8 @@ public static class LatchkeyApplicationBuilderExtensions
 
     /// <summary>
     /// Adds, in order: routing (unless the application already routes), forwarded headers from trusted
-    /// proxies (when <c>Latchkey:Network:TrustedProxies</c> names any), <c>Cache-Control: no-store</c> on the
+    /// proxies (when <c>Latchkey:Network:TrustedProxies</c> names any), CORS for the endpoints browser clients
+    /// call (<see cref="Latchkey.AspNetCore.OAuth.BrowserClientCors"/>), <c>Cache-Control: no-store</c> on the
     /// API and OAuth endpoints, <c>Strict-Transport-Security</c> over HTTPS, the origin check for unsafe API
     /// requests, problem details for the errors of Latchkey's endpoints, authentication and authorization.
     /// The host's own exception handler and status-code pages are left alone.
@@ -46,6 +47,10 @@ public static class LatchkeyApplicationBuilderExtensions
         }
 
         UseTrustedForwardedHeaders(app);
+
+        // Cross-origin answers for the endpoints that carry a CORS policy (browser clients, public documents); a
+        // preflight is answered here, before the origin check, which never concerns those endpoints.
+        app.UseCors();
         app.ApplicationServices.GetRequiredService<LatchkeyErrorScope>().HandleAllErrors = options.HandleAllErrors;
         if (options.HandleAllErrors)
         {

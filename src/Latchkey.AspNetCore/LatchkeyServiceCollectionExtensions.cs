@@ -73,6 +73,8 @@ public static class LatchkeyServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NetworkOptions>, NetworkOptionsValidator>());
         services.TryAddSingleton<IIssuerProvider, ServerIssuerProvider>();
         services.TryAddSingleton<OriginPolicy>();
+        services.AddCors();
+        services.TryAddSingleton<Latchkey.AspNetCore.OAuth.BrowserClientCors>();
         services.AddOptions<LatchkeyEventsOptions>();
         services.TryAddSingleton<LatchkeyEventsDispatcher>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IRefreshTokenReuseListener, LatchkeyEventsDispatcher>(sp => sp.GetRequiredService<LatchkeyEventsDispatcher>()));

@@ -100,6 +100,7 @@ internal sealed class LatchkeyOptionsValidator : IValidateOptions<LatchkeyOption
 
         ValidateUris(client.RedirectUris, $"Latchkey:Clients:{i}:RedirectUris", failures);
         ValidateUris(client.PostLogoutRedirectUris, $"Latchkey:Clients:{i}:PostLogoutRedirectUris", failures);
+        ValidateCorsOrigins(client, i, failures);
         if (client.BackChannelLogoutUri is { } backChannel)
         {
             ValidateUris([backChannel], $"Latchkey:Clients:{i}:BackChannelLogoutUri", failures);
@@ -108,6 +109,25 @@ internal sealed class LatchkeyOptionsValidator : IValidateOptions<LatchkeyOption
         if (!Keys.SigningAlgorithms.IsSupported(client.IdTokenSigningAlgorithm))
         {
             failures.Add($"Latchkey:Clients:{i}:IdTokenSigningAlgorithm must be RS256, ES256, PS256 or EdDSA.");
+        }
+    }
+
+    // An origin exactly as a browser sends it, so that what is configured is what is compared; and only for public
+    // clients, since a script in a browser cannot keep a client secret.
+    private static void ValidateCorsOrigins(Clients.ClientOptions client, int i, List<string> failures)
+    {
+        if (client.AllowedCorsOrigins.Count > 0 && client.IsConfidential)
+        {
+            failures.Add($"Latchkey:Clients:{i}:AllowedCorsOrigins: only a public client (no ClientSecret) may be called from browser scripts.");
+        }
+
+        for (var j = 0; j < client.AllowedCorsOrigins.Count; j++)
+        {
+            var value = client.AllowedCorsOrigins[j];
+            if (Clients.ClientRegistry.OriginOf(value) != value)
+            {
+                failures.Add($"Latchkey:Clients:{i}:AllowedCorsOrigins:{j} must be an origin such as https://app.example.com (lower case, no path, no default port); '{value}' is not.");
+            }
         }
     }
 

@@ -21,7 +21,7 @@ internal static class DiscoveryEndpoints
 {
     public static void Map(IEndpointRouteBuilder endpoints)
     {
-        var wellKnown = endpoints.MapGroup("/.well-known").AllowAnonymous();
+        var wellKnown = endpoints.MapGroup("/.well-known").AllowAnonymous().WithMetadata(BrowserClientCors.PublicDocuments);
         wellKnown.MapGet("/openid-configuration", Metadata);
         wellKnown.MapGet("/oauth-authorization-server", Metadata);
         wellKnown.MapGet("/jwks.json", Jwks);

@@ -5,6 +5,7 @@ using Latchkey.Grants;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Latchkey.AspNetCore.OAuth;
@@ -14,11 +15,12 @@ internal static class OAuthEndpoints
 {
     public static void Map(IEndpointRouteBuilder oauth)
     {
-        oauth.MapPost("/token", TokenAsync);
+        var cors = oauth.ServiceProvider.GetRequiredService<BrowserClientCors>().ClientEndpoints;
+        oauth.MapPost("/token", TokenAsync).WithMetadata(cors);
         AuthorizeEndpoint.Map(oauth);
-        UserInfoEndpoint.Map(oauth);
+        UserInfoEndpoint.Map(oauth).WithMetadata(cors);
         LogoutEndpoint.Map(oauth);
-        oauth.MapPost("/revoke", RevokeAsync);
+        oauth.MapPost("/revoke", RevokeAsync).WithMetadata(cors);
         oauth.MapPost("/introspect", IntrospectAsync);
     }
 

@@ -16,7 +16,7 @@ namespace Latchkey.AspNetCore.OAuth;
 /// </summary>
 internal static class UserInfoEndpoint
 {
-    public static void Map(IEndpointRouteBuilder oauth) =>
+    public static RouteHandlerBuilder Map(IEndpointRouteBuilder oauth) =>
         oauth.MapMethods("/userinfo", [HttpMethods.Get, HttpMethods.Post], UserInfoAsync);
 
     private static async Task<IResult> UserInfoAsync(HttpContext context, AccountService accounts)

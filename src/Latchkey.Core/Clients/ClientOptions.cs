@@ -45,6 +45,15 @@ public sealed class ClientOptions
     /// <value>The default value is <see langword="true"/>.</value>
     public bool RequireConsent { get; set; } = true;
 
+    /// <summary>
+    /// Further web origins (<c>https://app.example.com</c>: scheme, host and port, nothing else) from which this public
+    /// client's scripts may call the token, revocation and userinfo endpoints. The origins of its <c>http</c> and
+    /// <c>https</c> redirect URIs are allowed without being listed; a confidential client gets none, since a browser
+    /// cannot keep its secret.
+    /// </summary>
+    /// <value>The default value is empty.</value>
+    public IList<string> AllowedCorsOrigins { get; } = [];
+
     /// <summary>The client's OpenID Connect Back-Channel Logout 1.0 endpoint, if any.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public string? BackChannelLogoutUri { get; set; }

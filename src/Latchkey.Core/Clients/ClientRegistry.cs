@@ -36,6 +36,7 @@ public sealed class ClientRegistry : IClientRegistry
                 GrantTypes = client.EffectiveGrantTypes.ToFrozenSet(StringComparer.Ordinal),
                 RedirectUris = [.. client.RedirectUris],
                 PostLogoutRedirectUris = [.. client.PostLogoutRedirectUris],
+                CorsOrigins = hash is null ? CorsOriginsOf(client) : [],
                 RequireConsent = client.RequireConsent,
                 BackChannelLogoutUri = client.BackChannelLogoutUri,
                 IdTokenSigningAlgorithm = client.IdTokenSigningAlgorithm,
@@ -49,6 +50,21 @@ public sealed class ClientRegistry : IClientRegistry
 
         _clients = clients.ToFrozenDictionary(StringComparer.Ordinal);
     }
+
+    /// <summary>
+    /// The serialised origin (RFC 6454 §6.1: lower-case scheme and host, the port only when not the default) of an
+    /// absolute <c>http</c> or <c>https</c> URI; <see langword="null"/> for any other URI, such as a native app's
+    /// private-use scheme, which no browser script runs at, or one with user information, which no origin has.
+    /// </summary>
+    public static string? OriginOf(string uri) =>
+        Uri.TryCreate(uri, UriKind.Absolute, out var parsed) && (parsed.Scheme == Uri.UriSchemeHttps || parsed.Scheme == Uri.UriSchemeHttp)
+            && parsed.UserInfo.Length == 0
+            ? parsed.GetLeftPart(UriPartial.Authority)
+            : null;
+
+    // A public client's own redirect origins, then the ones it lists; each once.
+    private static string[] CorsOriginsOf(ClientOptions client) =>
+        client.RedirectUris.Concat(client.AllowedCorsOrigins).Select(OriginOf).OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
 
     /// <summary>Whether a client with this id is registered.</summary>
     public bool Contains(string clientId) => _clients.ContainsKey(clientId);

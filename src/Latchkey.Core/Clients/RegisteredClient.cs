@@ -19,6 +19,12 @@ public sealed record RegisteredClient(string ClientId, byte[]? SecretHash, IRead
     /// <summary>Whether the user must consent (<see langword="false"/>: a first-party application).</summary>
     public bool RequireConsent { get; init; } = true;
 
+    /// <summary>
+    /// The web origins whose scripts may call the token, revocation and userinfo endpoints for it (public clients only;
+    /// see <see cref="ClientOptions.AllowedCorsOrigins"/>), serialised as browsers send them in <c>Origin</c>.
+    /// </summary>
+    public IReadOnlyList<string> CorsOrigins { get; init; } = [];
+
     /// <summary>Its back-channel logout endpoint, if any.</summary>
     public string? BackChannelLogoutUri { get; init; }
 

@@ -1,3 +1,4 @@
+using Latchkey.Server.Tests.Infrastructure;
 using Latchkey.Testing;
 
 namespace Latchkey.Server.Tests.Mail;
@@ -28,7 +29,7 @@ public sealed class MailConfigurationTests
     {
         var options = new TestServerOptions();
         options.Settings[key] = value;
-        var messages = await StartFailureAsync(options);
+        var messages = await StartFailure.MessagesAsync(options);
         Assert.True(messages.Contains(named, StringComparison.Ordinal), $"The start failure does not name '{named}': {messages}");
     }
 
@@ -37,7 +38,7 @@ public sealed class MailConfigurationTests
     {
         var options = new TestServerOptions();
         options.Settings["Latchkey:Smtp:Host"] = "smtp.example.test";
-        var messages = await StartFailureAsync(options);
+        var messages = await StartFailure.MessagesAsync(options);
         Assert.Contains("Latchkey:Smtp:From is required", messages, StringComparison.Ordinal);
     }
 
@@ -50,7 +51,7 @@ public sealed class MailConfigurationTests
         options.Settings["Latchkey:Smtp:Security"] = "None";
         options.Settings["Latchkey:Smtp:UserName"] = "mailer";
         options.Settings["Latchkey:Smtp:Password"] = Password;
-        var messages = await StartFailureAsync(options);
+        var messages = await StartFailure.MessagesAsync(options);
         Assert.Contains("Latchkey:Smtp:Security=None", messages, StringComparison.Ordinal);
         Assert.DoesNotContain(Password, messages, StringComparison.Ordinal);
     }
@@ -74,26 +75,5 @@ public sealed class MailConfigurationTests
         Assert.Equal("127.0.0.1", line["Host"]);
         Assert.Equal("None", line["Security"]);
         Assert.Empty(server.Logs.Named("MailToPickupFolder"));
-    }
-
-    private static async Task<string> StartFailureAsync(TestServerOptions options)
-    {
-        var exception = await Assert.ThrowsAnyAsync<Exception>(async () =>
-        {
-            var server = await LatchkeyTestServer.StartAsync(options);
-            await server.DisposeAsync();
-        });
-
-        var messages = new List<string>();
-        for (Exception? e = exception; e is not null; e = e.InnerException)
-        {
-            messages.Add(e.Message);
-            if (e is AggregateException aggregate)
-            {
-                messages.AddRange(aggregate.InnerExceptions.Select(i => i.Message));
-            }
-        }
-
-        return string.Join(" | ", messages);
     }
 }

@@ -1,0 +1,3 @@
+using Latchkey.Samples.Spa;
+
+await SpaApp.Build(args).RunAsync();
