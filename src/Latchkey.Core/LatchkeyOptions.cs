@@ -33,4 +33,11 @@ public sealed class LatchkeyOptions
     /// <summary>The largest JSON or form request body accepted, in bytes; at most Kestrel's 64 KiB body limit.</summary>
     /// <value>The default value is 16384 (16 KiB).</value>
     public int MaxRequestBodyBytes { get; set; } = 16 * 1024;
+
+    /// <summary>
+    /// How often each node reads the stored clients (<see cref="Clients.IClientStore"/>) again: a client added,
+    /// changed or removed on one node (or by the <c>clients</c> command) takes effect everywhere within this time.
+    /// </summary>
+    /// <value>The default value is 10 seconds.</value>
+    public TimeSpan ClientRefreshInterval { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -39,7 +39,8 @@ internal static class AccountCommands
         var action = args[1];
         var json = args.Contains("--json", StringComparer.Ordinal);
         var rest = args[3..].Where(a => a != "--json").ToArray();
-        await using var app = LatchkeyServer.Build(rest);
+        // Logs go to standard error, so that standard output holds only the command's answer (one JSON object with --json).
+        await using var app = LatchkeyServer.Build(["--Logging:Console:LogToStandardErrorThreshold=Trace", .. rest]);
         var store = app.Services.GetRequiredService<IAccountStore>();
         var lifecycle = app.Services.GetRequiredService<AccountLifecycleService>();
         var origin = new RequestOrigin(null, null);

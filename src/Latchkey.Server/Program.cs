@@ -13,5 +13,11 @@ if (args is ["accounts", ..])
     return await AccountCommands.RunAsync(args);
 }
 
+// `clients list|add|update|rotate-secret|remove …` manages the stored clients and exits (ClientCommands).
+if (args is ["clients", ..])
+{
+    return await ClientCommands.RunAsync(args);
+}
+
 await LatchkeyServer.Build(args).RunAsync();
 return 0;

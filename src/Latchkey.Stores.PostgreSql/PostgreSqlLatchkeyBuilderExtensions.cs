@@ -39,6 +39,7 @@ public static class PostgreSqlLatchkeyBuilderExtensions
         services.Replace(ServiceDescriptor.Singleton<IRevocationStore, PostgreSqlRevocationStore>());
         services.Replace(ServiceDescriptor.Singleton<IMailOutboxStore, PostgreSqlMailOutboxStore>());
         services.Replace(ServiceDescriptor.Singleton<Latchkey.Authorization.IConsentStore, PostgreSqlConsentStore>());
+        services.Replace(ServiceDescriptor.Singleton<Latchkey.Clients.IClientStore, PostgreSqlClientStore>());
         services.Replace(ServiceDescriptor.Singleton<Latchkey.Authorization.IAuthorizationCodeStore, PostgreSqlAuthorizationCodeStore>());
         services.Replace(ServiceDescriptor.Singleton<Latchkey.Logout.IBackChannelLogoutStore, PostgreSqlBackChannelLogoutStore>());
         services.Replace(ServiceDescriptor.Singleton<IRevocationBroadcaster, PostgreSqlRevocationBroadcaster>());

@@ -221,5 +221,14 @@ internal static class PostgreSqlMigrations
 
             CREATE INDEX logout_outbox_due ON logout_outbox(next_attempt_at);
             """),
+        new(10, "Clients registered at run time", """
+            CREATE TABLE clients (
+                client_id text NOT NULL PRIMARY KEY,
+                secret_hash bytea,
+                definition text NOT NULL,
+                created_at bigint NOT NULL,
+                updated_at bigint NOT NULL
+            );
+            """),
     ];
 }

@@ -40,3 +40,6 @@ public sealed class PostgreSqlAuthorizationCodeStore(PostgreSqlDatabase database
 
 /// <summary>Back-channel logout (sessions' clients and the notices owed to them) in PostgreSQL.</summary>
 public sealed class PostgreSqlBackChannelLogoutStore(PostgreSqlDatabase database) : RelationalBackChannelLogoutStore(database);
+
+/// <summary>Clients registered at run time, in PostgreSQL.</summary>
+public sealed class PostgreSqlClientStore(PostgreSqlDatabase database) : RelationalClientStore(database);

@@ -45,6 +45,7 @@ public static class SqliteLatchkeyBuilderExtensions
         services.Replace(ServiceDescriptor.Singleton<IRevocationStore, SqliteRevocationStore>());
         services.Replace(ServiceDescriptor.Singleton<IMailOutboxStore, SqliteMailOutboxStore>());
         services.Replace(ServiceDescriptor.Singleton<Latchkey.Authorization.IConsentStore, SqliteConsentStore>());
+        services.Replace(ServiceDescriptor.Singleton<Latchkey.Clients.IClientStore, SqliteClientStore>());
         services.Replace(ServiceDescriptor.Singleton<Latchkey.Authorization.IAuthorizationCodeStore, SqliteAuthorizationCodeStore>());
         services.Replace(ServiceDescriptor.Singleton<Latchkey.Logout.IBackChannelLogoutStore, SqliteBackChannelLogoutStore>());
         services.AddSingleton<IStoreHealth, SqliteStoreHealth>();

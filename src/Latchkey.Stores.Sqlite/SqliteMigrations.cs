@@ -222,5 +222,14 @@ internal static class SqliteMigrations
 
             CREATE INDEX logout_outbox_due ON logout_outbox(next_attempt_at);
             """),
+        new(10, "Clients registered at run time", """
+            CREATE TABLE clients (
+                client_id TEXT NOT NULL PRIMARY KEY,
+                secret_hash BLOB,
+                definition TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL
+            ) STRICT;
+            """),
     ];
 }

@@ -40,3 +40,6 @@ public sealed class SqliteAuthorizationCodeStore(SqliteDatabase database) : Rela
 
 /// <summary>Back-channel logout (sessions' clients and the notices owed to them) in the embedded database.</summary>
 public sealed class SqliteBackChannelLogoutStore(SqliteDatabase database) : RelationalBackChannelLogoutStore(database);
+
+/// <summary>Clients registered at run time, in the embedded database.</summary>
+public sealed class SqliteClientStore(SqliteDatabase database) : RelationalClientStore(database);

@@ -17,7 +17,9 @@ public abstract class OidcClusterScenarios
 {
     private static readonly TimeSpan PropagationBound = TimeSpan.FromSeconds(10);
 
-    protected abstract IReadOnlyList<ClusterNode> Nodes { get; }
+    protected abstract LatchkeyCluster Cluster { get; }
+
+    private IReadOnlyList<ClusterNode> Nodes => Cluster.Nodes;
 
     private ClusterNode A => Nodes[0];
 
@@ -161,6 +163,46 @@ public abstract class OidcClusterScenarios
         Assert.Contains("error=login_required", location, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ClientStoredByTheCommand_IsServedOnEveryNode_AndItsRemovalReachesEveryNode()
+    {
+        var clientId = "stored-" + Guid.NewGuid().ToString("N")[..8];
+        const string redirect = "https://stored.example/cb";
+        var (exit, output) = await Cluster.RunCommandAsync("clients", "add", clientId, "--scopes", "openid email", "--redirect-uri", redirect, "--first-party", "--json");
+        Assert.True(exit == 0, output);
+        var secret = JsonNode.Parse(output.Split('\n').First(l => l.StartsWith('{')))!["secret"]!.GetValue<string>();
+
+        var session = await A.SignUpAndLoginAsync();
+        var (verifier, challenge) = NewPkce();
+        foreach (var node in Nodes)
+        {
+            await Poll.UntilAsync(async () => await AuthorizeStatusAsync(node, session, clientId, redirect, challenge) == HttpStatusCode.Redirect,
+                PropagationBound, $"the stored client served on node {node.Name}");
+        }
+
+        var code = await CodeAsync(B, session, clientId, redirect, challenge, "openid email");
+        using (var exchange = await C.PostFormAsync("oauth/token",
+            ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirect), ("code_verifier", verifier), ("client_id", clientId), ("client_secret", secret)))
+        {
+            var idToken = Payload((await ReadAsync(exchange, HttpStatusCode.OK, "the stored client's code redeemed on C"))["id_token"]!.GetValue<string>());
+            Assert.Equal(clientId, idToken["aud"]!.GetValue<string>());
+        }
+
+        (exit, output) = await Cluster.RunCommandAsync("clients", "remove", clientId);
+        Assert.True(exit == 0, output);
+        foreach (var node in Nodes)
+        {
+            await Poll.UntilAsync(async () => await AuthorizeStatusAsync(node, session, clientId, redirect, challenge) == HttpStatusCode.BadRequest,
+                PropagationBound, $"the removed client refused on node {node.Name}");
+        }
+    }
+
+    private static async Task<HttpStatusCode> AuthorizeStatusAsync(ClusterNode node, BrowserSession session, string clientId, string redirect, string challenge)
+    {
+        using var response = await node.SendAsync(HttpMethod.Get, AuthorizeUrl(clientId, redirect, challenge, "openid email"), session);
+        return response.StatusCode;
+    }
+
     private static (string Verifier, string Challenge) NewPkce()
     {
         var verifier = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
@@ -212,12 +254,12 @@ public abstract class OidcClusterScenarios
 [Collection(ThreeNodeClusterCollection.Name)]
 public sealed class OidcClusterTests(ThreeNodeCluster cluster) : OidcClusterScenarios
 {
-    protected override IReadOnlyList<ClusterNode> Nodes => cluster.Nodes;
+    protected override LatchkeyCluster Cluster => cluster.Cluster;
 }
 
 /// <summary>The scenarios on PostgreSQL alone (sessions in PostgreSQL, revocations over LISTEN/NOTIFY).</summary>
 public sealed class PostgreSqlOnlyOidcClusterTests(PostgreSqlOnlyClusterTests.Nodes fixture)
     : OidcClusterScenarios, IClassFixture<PostgreSqlOnlyClusterTests.Nodes>
 {
-    protected override IReadOnlyList<ClusterNode> Nodes => fixture.Cluster.Nodes;
+    protected override LatchkeyCluster Cluster => fixture.Cluster;
 }

@@ -19,7 +19,7 @@ public sealed class SqliteStoreConformanceTests : StoreConformanceTests
         return Task.FromResult(new StoreSet(
             database, new SqliteAccountStore(database), new SqliteSessionStore(database), new SqliteSigningKeyStore(database),
             new SqliteRefreshTokenStore(database), new SqliteRevocationStore(database), new SqliteAccountTokenStore(database), new SqliteMfaStore(database), new SqlitePasskeyStore(database),
-            new SqliteAuthorizationCodeStore(database), new SqliteConsentStore(database)));
+            new SqliteAuthorizationCodeStore(database), new SqliteConsentStore(database), new SqliteClientStore(database)));
     }
 }
 
@@ -32,7 +32,7 @@ public sealed class PostgreSqlStoreConformanceTests : StoreConformanceTests
         return new StoreSet(
             database, new PostgreSqlAccountStore(database), new PostgreSqlSessionStore(database), new PostgreSqlSigningKeyStore(database),
             new PostgreSqlRefreshTokenStore(database), new PostgreSqlRevocationStore(database), new PostgreSqlAccountTokenStore(database), new PostgreSqlMfaStore(database), new PostgreSqlPasskeyStore(database),
-            new PostgreSqlAuthorizationCodeStore(database), new PostgreSqlConsentStore(database));
+            new PostgreSqlAuthorizationCodeStore(database), new PostgreSqlConsentStore(database), new PostgreSqlClientStore(database));
     }
 }
 
@@ -54,7 +54,7 @@ public sealed class PostgreSqlRedisStoreConformanceTests : StoreConformanceTests
         return new StoreSet(
             database, new PostgreSqlAccountStore(database), sessions, new PostgreSqlSigningKeyStore(database),
             new PostgreSqlRefreshTokenStore(database), new PostgreSqlRevocationStore(database), new PostgreSqlAccountTokenStore(database), new PostgreSqlMfaStore(database), new PostgreSqlPasskeyStore(database),
-            new PostgreSqlAuthorizationCodeStore(database), new PostgreSqlConsentStore(database));
+            new PostgreSqlAuthorizationCodeStore(database), new PostgreSqlConsentStore(database), new PostgreSqlClientStore(database));
     }
 
     public override async Task DisposeAsync()

@@ -20,7 +20,8 @@ public sealed record StoreSet(
     Latchkey.Mfa.IMfaStore Mfa,
     Latchkey.Passkeys.IPasskeyStore Passkeys,
     Latchkey.Authorization.IAuthorizationCodeStore Codes,
-    Latchkey.Authorization.IConsentStore Consents) : IDisposable
+    Latchkey.Authorization.IConsentStore Consents,
+    Latchkey.Clients.IClientStore Clients) : IDisposable
 {
     public void Dispose() => Database.Dispose();
 }

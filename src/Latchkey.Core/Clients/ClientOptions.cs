@@ -14,6 +14,7 @@ public sealed class ClientOptions
     /// the options object at start. Absent for a public client, which must use PKCE and may not use the
     /// client-credentials or password grants.
     /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public string? ClientSecret { get; set; }
 
     /// <summary>The scopes the client may be granted, space-separated.</summary>
@@ -77,7 +78,8 @@ public sealed class ClientOptions
     internal bool IsConfidential => ClientSecret is not null || SecretHashed;
 
     /// <summary>The grant types in effect, <see cref="GrantTypes"/> or its default.</summary>
-    internal IReadOnlyList<string> EffectiveGrantTypes =>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<string> EffectiveGrantTypes =>
         (GrantTypes ?? (RedirectUris.Count > 0 ? "authorization_code refresh_token" : "client_credentials"))
             .Split(' ', StringSplitOptions.RemoveEmptyEntries);
 }

@@ -1,6 +1,8 @@
 using System.Collections.Frozen;
 using Latchkey.Diagnostics;
 using Latchkey.Security;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Latchkey.Clients;
@@ -12,14 +14,21 @@ namespace Latchkey.Clients;
 public sealed class ClientRegistry : IClientRegistry
 {
     private static readonly byte[] DummyHash = SecretHash.Compute("latchkey-no-such-client");
-    private readonly FrozenDictionary<string, RegisteredClient> _clients;
+    private readonly FrozenDictionary<string, RegisteredClient> _configured;
+    private readonly IClientStore? _store;
     private readonly SecurityAudit _audit;
+    private readonly ILogger<ClientRegistry> _logger;
 
-    /// <summary>Loads the clients and clears their plain secrets from the options.</summary>
-    public ClientRegistry(IOptions<LatchkeyOptions> options, SecurityAudit audit)
+    // Configured clients and stored ones, swapped whole on a refresh so that lookups never lock.
+    private volatile FrozenDictionary<string, RegisteredClient> _clients;
+
+    /// <summary>Loads the configured clients and clears their plain secrets from the options.</summary>
+    public ClientRegistry(IOptions<LatchkeyOptions> options, SecurityAudit audit, IClientStore? store = null, ILogger<ClientRegistry>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _audit = audit;
+        _store = store;
+        _logger = logger ?? NullLogger<ClientRegistry>.Instance;
         var clients = new Dictionary<string, RegisteredClient>(StringComparer.Ordinal);
         foreach (var client in options.Value.Clients)
         {
@@ -29,18 +38,8 @@ public sealed class ClientRegistry : IClientRegistry
                 continue;
             }
 
-            var scopes = client.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToFrozenSet(StringComparer.Ordinal);
             var hash = client.ClientSecret is null ? null : SecretHash.Compute(client.ClientSecret);
-            clients[client.ClientId] = new RegisteredClient(client.ClientId, hash, scopes, client.RequireMfa)
-            {
-                GrantTypes = client.EffectiveGrantTypes.ToFrozenSet(StringComparer.Ordinal),
-                RedirectUris = [.. client.RedirectUris],
-                PostLogoutRedirectUris = [.. client.PostLogoutRedirectUris],
-                CorsOrigins = hash is null ? CorsOriginsOf(client) : [],
-                RequireConsent = client.RequireConsent,
-                BackChannelLogoutUri = client.BackChannelLogoutUri,
-                IdTokenSigningAlgorithm = client.IdTokenSigningAlgorithm,
-            };
+            clients[client.ClientId] = ToRegistered(client, hash);
             if (hash is not null)
             {
                 client.SecretHashed = true;
@@ -48,7 +47,72 @@ public sealed class ClientRegistry : IClientRegistry
             }
         }
 
+        _configured = clients.ToFrozenDictionary(StringComparer.Ordinal);
+        _clients = _configured;
+    }
+
+    /// <summary>Whether clients can be stored (a store is registered), not only configured.</summary>
+    public bool HasStore => _store is not null;
+
+    /// <summary>Whether <paramref name="clientId"/> is declared in configuration (and so cannot be stored).</summary>
+    public bool IsConfigured(string clientId) => _configured.ContainsKey(clientId);
+
+    /// <summary>
+    /// Reads the stored clients again and serves them beside the configured ones. A stored client whose id is
+    /// configured, or whose definition no longer passes the rules, is left out and logged.
+    /// </summary>
+    /// <returns>Whether the set of ID-token algorithms in use changed (the key ring then needs a new chain).</returns>
+    public async Task<bool> RefreshAsync(CancellationToken cancellationToken)
+    {
+        if (_store is null)
+        {
+            return false;
+        }
+
+        var stored = await _store.ListAsync(cancellationToken).ConfigureAwait(false);
+        var clients = new Dictionary<string, RegisteredClient>(_configured, StringComparer.Ordinal);
+        foreach (var client in stored)
+        {
+            var failures = new List<string>();
+            client.Definition.SecretHashed = client.SecretHash is not null;
+            ClientOptionsValidator.Validate(client.Definition, $"Stored client '{client.ClientId}'", failures);
+            if (_configured.ContainsKey(client.ClientId))
+            {
+                failures.Add($"Stored client '{client.ClientId}' has the id of a configured client, which wins.");
+            }
+
+            if (failures.Count > 0)
+            {
+                Log.StoredClientIgnored(_logger, client.ClientId, string.Join(" ", failures));
+                continue;
+            }
+
+            clients[client.ClientId] = ToRegistered(client.Definition, client.SecretHash);
+        }
+
+        var before = Algorithms(_clients.Values);
         _clients = clients.ToFrozenDictionary(StringComparer.Ordinal);
+        return !before.SetEquals(Algorithms(_clients.Values));
+    }
+
+    private static HashSet<string> Algorithms(IEnumerable<RegisteredClient> clients) =>
+        clients.Where(c => c.Allows("authorization_code")).Select(c => c.IdTokenSigningAlgorithm).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>The in-memory form of a client definition and its secret hash.</summary>
+    public static RegisteredClient ToRegistered(ClientOptions client, byte[]? secretHash)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var scopes = client.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToFrozenSet(StringComparer.Ordinal);
+        return new RegisteredClient(client.ClientId, secretHash, scopes, client.RequireMfa)
+        {
+            GrantTypes = client.EffectiveGrantTypes.ToFrozenSet(StringComparer.Ordinal),
+            RedirectUris = [.. client.RedirectUris],
+            PostLogoutRedirectUris = [.. client.PostLogoutRedirectUris],
+            CorsOrigins = secretHash is null ? CorsOriginsOf(client) : [],
+            RequireConsent = client.RequireConsent,
+            BackChannelLogoutUri = client.BackChannelLogoutUri,
+            IdTokenSigningAlgorithm = client.IdTokenSigningAlgorithm,
+        };
     }
 
     /// <summary>

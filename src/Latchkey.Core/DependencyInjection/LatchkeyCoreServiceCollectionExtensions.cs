@@ -89,6 +89,7 @@ public static class LatchkeyCoreServiceCollectionExtensions
         services.TryAddSingleton<RefreshTokenService>();
         services.TryAddSingleton<ClientRegistry>();
         services.TryAddSingleton<IClientRegistry>(sp => sp.GetRequiredService<ClientRegistry>());
+        services.TryAddSingleton<ClientManagement>();
         services.TryAddSingleton<Latchkey.Authorization.IdTokenIssuer>();
         services.TryAddSingleton<Latchkey.Authorization.AuthorizationCodeService>();
         services.TryAddSingleton<Latchkey.Authorization.ConsentService>();

@@ -18,6 +18,9 @@ internal static partial class Log
     [LoggerMessage(1008, LogLevel.Warning, "Argon2id parameters m={MemoryKiB} KiB, t={Iterations} are below the OWASP minimum (m=19456, t=2); use them for tests only", EventName = "WeakPasswordHashing")]
     public static partial void WeakPasswordHashing(ILogger logger, int memoryKiB, int iterations);
 
+    [LoggerMessage(1210, LogLevel.Warning, "Stored client {ClientId} is not served: {Reasons}", EventName = "StoredClientIgnored")]
+    public static partial void StoredClientIgnored(ILogger logger, string clientId, string reasons);
+
     [LoggerMessage(1900, LogLevel.Information, "Pruned {Count} expired sessions and refresh tokens", EventName = "Pruned")]
     public static partial void Pruned(ILogger logger, int count);
 

@@ -21,6 +21,22 @@ public sealed partial class SecurityAudit
     [LoggerMessage(1593, LogLevel.Information, "Authorization code issued to client {ClientId} for account {AccountId}, session {SessionId}, grant {GrantId}", EventName = "AuthorizationCodeIssued")]
     public partial void AuthorizationCodeIssued(string clientId, string accountId, string sessionId, string grantId);
 
+    /// <summary>1594: a client was stored (registered at run time); confidential clients were shown their secret once.</summary>
+    [LoggerMessage(1594, LogLevel.Warning, "Client {ClientId} registered ({Kind}) by {Actor}", EventName = "ClientRegistered")]
+    public partial void ClientRegistered(string clientId, string kind, string actor);
+
+    /// <summary>1595: a stored client's definition was replaced.</summary>
+    [LoggerMessage(1595, LogLevel.Warning, "Client {ClientId} changed by {Actor}", EventName = "ClientUpdated")]
+    public partial void ClientUpdated(string clientId, string actor);
+
+    /// <summary>1596: a stored client got a new secret; the old one stopped working.</summary>
+    [LoggerMessage(1596, LogLevel.Warning, "Secret of client {ClientId} rotated by {Actor}", EventName = "ClientSecretRotated")]
+    public partial void ClientSecretRotated(string clientId, string actor);
+
+    /// <summary>1597: a stored client was removed.</summary>
+    [LoggerMessage(1597, LogLevel.Warning, "Client {ClientId} removed by {Actor}", EventName = "ClientRemoved")]
+    public partial void ClientRemoved(string clientId, string actor);
+
     /// <summary>1598: a relying party's logout request (RP-initiated logout) ended a browser session.</summary>
     [LoggerMessage(1598, LogLevel.Information, "Session {SessionId} of account {AccountId} ended at the request of client {ClientId} (RP-initiated logout) from {ClientIp}", EventName = "RpInitiatedLogout")]
     public partial void RpInitiatedLogout(string sessionId, string accountId, string? clientId, string? clientIp);

@@ -240,8 +240,11 @@ public sealed class TokenService
             return client.ClientId == family.ClientId;
         }
 
-        // A family of a confidential client is only refreshed by that client, authenticated.
-        if (_clients.Find(family.ClientId) is { IsConfidential: true })
+        // A family of a confidential client is only refreshed by that client, authenticated; one of a client that is no
+        // longer registered (removed from configuration or the store) by nobody. Only the default client's families
+        // belong to no registration.
+        var registered = _clients.Find(family.ClientId);
+        if (registered is { IsConfidential: true } || (registered is null && family.ClientId != _options.Value.DefaultClientId))
         {
             return false;
         }

@@ -10,12 +10,14 @@ using Microsoft.Extensions.Options;
 namespace Latchkey.Hosting;
 
 /// <summary>
-/// Loads the key ring and the revocation list before the server takes requests, then keeps them fresh:
-/// reloads keys (rotating when due) every <see cref="KeyOptions.RefreshInterval"/>, and deletes expired
+/// Loads the stored clients, the key ring and the revocation list before the server takes requests, then keeps them
+/// fresh: reloads clients every <see cref="LatchkeyOptions.ClientRefreshInterval"/> (and the keys at once when a client
+/// needs another ID-token algorithm), keys (rotating when due) every <see cref="KeyOptions.RefreshInterval"/>, and deletes expired
 /// sessions, refresh tokens, emailed account tokens and revocations every <see cref="SessionOptions.PruneInterval"/>.
 /// </summary>
 internal sealed class LatchkeyMaintenanceService(
     KeyRingManager keys,
+    Clients.ClientRegistry clients,
     RevocationService revocation,
     IRevocationBroadcaster broadcaster,
     RevocationList revocationList,
@@ -24,16 +26,20 @@ internal sealed class LatchkeyMaintenanceService(
     RefreshTokenService refreshTokens,
     Accounts.Recovery.IAccountTokenStore accountTokens,
     TimeProvider time,
+    IOptions<LatchkeyOptions> options,
     IOptions<KeyOptions> keyOptions,
     IOptions<SessionOptions> sessionOptions,
     ILogger<LatchkeyMaintenanceService> logger) : IHostedService, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private Task? _keysLoop;
+    private Task? _clientsLoop;
     private Task? _pruneLoop;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // Clients first: a stored client's ID-token algorithm decides which key chains the ring keeps.
+        await clients.RefreshAsync(cancellationToken);
         await keys.RefreshAsync(cancellationToken);
         await revocation.LoadAsync(cancellationToken);
         await broadcaster.SubscribeAsync(
@@ -50,13 +56,17 @@ internal sealed class LatchkeyMaintenanceService(
             },
             cancellationToken);
         _keysLoop = LoopAsync(keyOptions.Value.RefreshInterval, keys.RefreshAsync, "key ring refresh");
+        if (clients.HasStore)
+        {
+            _clientsLoop = LoopAsync(options.Value.ClientRefreshInterval, RefreshClientsAsync, "client refresh");
+        }
         _pruneLoop = LoopAsync(sessionOptions.Value.PruneInterval, PruneAsync, "pruning");
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync();
-        foreach (var loop in new[] { _keysLoop, _pruneLoop })
+        foreach (var loop in new[] { _keysLoop, _clientsLoop, _pruneLoop })
         {
             if (loop is not null)
             {
@@ -66,6 +76,14 @@ internal sealed class LatchkeyMaintenanceService(
     }
 
     public void Dispose() => _stopping.Dispose();
+
+    private async Task RefreshClientsAsync(CancellationToken cancellationToken)
+    {
+        if (await clients.RefreshAsync(cancellationToken))
+        {
+            await keys.RefreshAsync(cancellationToken);
+        }
+    }
 
     private async Task PruneAsync(CancellationToken cancellationToken)
     {

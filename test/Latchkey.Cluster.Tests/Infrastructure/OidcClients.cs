@@ -25,5 +25,8 @@ public static class OidcClients
         $"--Latchkey:Clients:1:ClientId={Spa}",
         "--Latchkey:Clients:1:Scopes=openid profile email",
         $"--Latchkey:Clients:1:RedirectUris:0={SpaRedirect}",
+
+        // Stored clients (the clients command) reach every node within a second.
+        "--Latchkey:ClientRefreshInterval=00:00:01",
     ];
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Latchkey.Cluster.Tests.Infrastructure;
+namespace Latchkey.Testing;
 
 /// <summary>Waiting for something to become true: small delays under a deadline, never a fixed sleep.</summary>
 public static class Poll
@@ -12,7 +12,11 @@ public static class Poll
         var clock = Stopwatch.StartNew();
         while (!await condition())
         {
-            Assert.True(clock.Elapsed < timeout, $"{what}: not within {timeout.TotalSeconds:0.#} s.");
+            if (clock.Elapsed >= timeout)
+            {
+                throw new TimeoutException($"{what}: not within {timeout.TotalSeconds:0.#} s.");
+            }
+
             await Task.Delay(20);
         }
 
