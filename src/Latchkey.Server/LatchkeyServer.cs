@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Latchkey.Server;
@@ -51,11 +52,22 @@ public static class LatchkeyServer
             latchkey.UseRedis(redis);
         }
 
+        // The document of the HTTP API at /openapi/v1.json, on unless Latchkey:OpenApi:Enabled is false (docs/openapi.md).
+        var openApi = builder.Configuration.GetValue("Latchkey:OpenApi:Enabled", true);
+        if (openApi)
+        {
+            builder.Services.AddOpenApi(o => o.AddLatchkeyTransformers().AddDocumentTransformer(new OpenApiDocumentShape()));
+        }
+
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.UseLatchkey(o => o.HandleAllErrors = true);
         app.MapLatchkey();
+        if (openApi)
+        {
+            app.MapOpenApi("/openapi/{documentName}.json");
+        }
         return app;
     }
 }

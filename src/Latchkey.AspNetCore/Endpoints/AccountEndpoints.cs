@@ -1,7 +1,8 @@
 using Latchkey.Accounts;
 using Latchkey.Accounts.Recovery;
-using Latchkey.AspNetCore.Csrf;
 using Latchkey.AspNetCore.Http;
+using Latchkey.AspNetCore.OpenApi;
+using Latchkey.AspNetCore.Routing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -14,11 +15,21 @@ internal static class AccountEndpoints
 {
     public static void Map(IEndpointRouteBuilder api)
     {
-        api.MapPost("/accounts", CreateAsync).AllowAnonymous();
-        api.MapPost("/account/password", ChangePasswordAsync).RequireAuthorization().AddEndpointFilter<CsrfTokenFilter>()
-            .AddEndpointFilter<Authentication.RecentAuthenticationFilter>();
-        api.MapDelete("/account", DeleteAsync).RequireAuthorization().AddEndpointFilter<CsrfTokenFilter>()
-            .AddEndpointFilter<Authentication.RecentAuthenticationFilter>();
+        var accounts = api.MapGroup(string.Empty).WithTags("Accounts");
+        accounts.MapPost("/accounts", CreateAsync).AllowAnonymous()
+            .Documented("createAccount", "Create an account", "Sends a verification link to the address (docs/accounts.md).")
+            .AcceptsJson<CredentialsRequest>().Produces<AccountCreatedResponse>(StatusCodes.Status201Created)
+            .Refuses(LatchkeyErrors.ValidationFailed, LatchkeyErrors.EmailTaken, LatchkeyErrors.TooManyAttempts);
+        accounts.MapPost("/account/password", ChangePasswordAsync).RequireAuthorization().RequireCsrfToken().RequireRecentAuthentication()
+            .Documented(
+                "changePassword", "Change the password",
+                "Ends every other session and every refresh token of the user, and invalidates every access token issued before the change.")
+            .AcceptsJson<ChangePasswordRequest>().Produces(StatusCodes.Status204NoContent)
+            .Refuses(LatchkeyErrors.ValidationFailed, LatchkeyErrors.InvalidCurrentPassword, LatchkeyErrors.TooManyAttempts);
+        accounts.MapDelete("/account", DeleteAsync).RequireAuthorization().RequireCsrfToken().RequireRecentAuthentication()
+            .Documented("deleteAccount", "Delete one's own account", "The current password is required; see docs/account-lifecycle.md for what goes.")
+            .AcceptsJson<DeleteAccountRequest>().Produces(StatusCodes.Status204NoContent)
+            .Refuses(LatchkeyErrors.ValidationFailed, LatchkeyErrors.InvalidCurrentPassword, LatchkeyErrors.TooManyAttempts);
     }
 
     private static async Task<IResult> CreateAsync(HttpContext context, AccountService accounts, AccountRecoveryService recovery, IOptions<LatchkeyOptions> options)

@@ -1,6 +1,7 @@
 using Latchkey.Accounts.Recovery;
-using Latchkey.AspNetCore.Csrf;
 using Latchkey.AspNetCore.Http;
+using Latchkey.AspNetCore.OpenApi;
+using Latchkey.AspNetCore.Routing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -11,17 +12,41 @@ namespace Latchkey.AspNetCore.Endpoints;
 /// <summary>Email verification, password reset and email change (docs/accounts.md).</summary>
 internal static class AccountRecoveryEndpoints
 {
+    // What redeeming an emailed link may answer besides success.
+    private static readonly string[] LinkRefusals =
+    [
+        LatchkeyErrors.ValidationFailed, LatchkeyErrors.AccountTokenInvalid, LatchkeyErrors.AccountTokenExpired, LatchkeyErrors.AccountTokenUsed,
+        LatchkeyErrors.TooManyAttempts,
+    ];
+
     public static void Map(IEndpointRouteBuilder api)
     {
-        api.MapPost("/accounts/verify", VerifyAsync).AllowAnonymous();
-        api.MapPost("/accounts/verification", RequestVerificationAsync).AllowAnonymous();
-        api.MapPost("/account/verification", ResendAsync).RequireAuthorization().AddEndpointFilter<CsrfTokenFilter>();
-        api.MapPost("/password-reset", RequestResetAsync).AllowAnonymous();
-        api.MapPost("/password-reset/complete", CompleteResetAsync).AllowAnonymous();
-        api.MapPost("/account/email", RequestEmailChangeAsync).RequireAuthorization().AddEndpointFilter<CsrfTokenFilter>()
-            .AddEndpointFilter<Authentication.RecentAuthenticationFilter>();
-        api.MapPost("/account/email/confirm", ConfirmEmailChangeAsync).AllowAnonymous();
-        api.MapPost("/account/email/undo", UndoEmailChangeAsync).AllowAnonymous();
+        var recovery = api.MapGroup(string.Empty).WithTags("Accounts");
+        recovery.MapPost("/accounts/verify", VerifyAsync).AllowAnonymous()
+            .Documented("verifyEmail", "Verify an email address with the token of the emailed link")
+            .AcceptsJson<AccountTokenRequest>().Produces(StatusCodes.Status204NoContent).Refuses(LinkRefusals);
+        recovery.MapPost("/accounts/verification", RequestVerificationAsync).AllowAnonymous()
+            .Documented("requestVerification", "Send a new verification link", "202 whether or not the address has an unverified account.")
+            .AcceptsJson<VerificationRequest>().Produces(StatusCodes.Status202Accepted).Refuses(LatchkeyErrors.ValidationFailed, LatchkeyErrors.TooManyAttempts);
+        recovery.MapPost("/account/verification", ResendAsync).RequireAuthorization().RequireCsrfToken()
+            .Documented("resendVerification", "Send a new verification link to one's own address")
+            .Produces(StatusCodes.Status202Accepted).Refuses(LatchkeyErrors.ValidationFailed, LatchkeyErrors.TooManyAttempts);
+        recovery.MapPost("/password-reset", RequestResetAsync).AllowAnonymous()
+            .Documented("requestPasswordReset", "Send a password-reset link", "202 whether or not the address has an account.")
+            .AcceptsJson<PasswordResetRequest>().Produces(StatusCodes.Status202Accepted).Refuses(LatchkeyErrors.ValidationFailed, LatchkeyErrors.TooManyAttempts);
+        recovery.MapPost("/password-reset/complete", CompleteResetAsync).AllowAnonymous()
+            .Documented("completePasswordReset", "Set a new password with the token of the emailed link", "Ends every session and refresh token of the account, and every access token issued before.")
+            .AcceptsJson<PasswordResetCompletion>().Produces(StatusCodes.Status204NoContent).Refuses(LinkRefusals);
+        recovery.MapPost("/account/email", RequestEmailChangeAsync).RequireAuthorization().RequireCsrfToken().RequireRecentAuthentication()
+            .Documented("requestEmailChange", "Change the email address", "Sends a link to the new address; the change is made when it is followed.")
+            .AcceptsJson<EmailChangeRequest>().Produces(StatusCodes.Status202Accepted)
+            .Refuses(LatchkeyErrors.ValidationFailed, LatchkeyErrors.InvalidCurrentPassword, LatchkeyErrors.EmailTaken, LatchkeyErrors.TooManyAttempts);
+        recovery.MapPost("/account/email/confirm", ConfirmEmailChangeAsync).AllowAnonymous()
+            .Documented("confirmEmailChange", "Confirm an email change with the token of the link sent to the new address")
+            .AcceptsJson<AccountTokenRequest>().Produces(StatusCodes.Status204NoContent).Refuses([.. LinkRefusals, LatchkeyErrors.EmailTaken]);
+        recovery.MapPost("/account/email/undo", UndoEmailChangeAsync).AllowAnonymous()
+            .Documented("undoEmailChange", "Undo an email change with the token of the link sent to the old address")
+            .AcceptsJson<AccountTokenRequest>().Produces(StatusCodes.Status204NoContent).Refuses([.. LinkRefusals, LatchkeyErrors.EmailTaken]);
     }
 
     private static Task<IResult> VerifyAsync(HttpContext context, AccountRecoveryService recovery, IOptions<LatchkeyOptions> options) =>

@@ -1,7 +1,8 @@
 using Latchkey.AccessTokens;
 using Latchkey.Accounts;
-using Latchkey.AspNetCore.Csrf;
 using Latchkey.AspNetCore.Http;
+using Latchkey.AspNetCore.OpenApi;
+using Latchkey.AspNetCore.Routing;
 using Latchkey.AspNetCore.OAuth;
 using Latchkey.Authorization;
 using Latchkey.Clients;
@@ -22,10 +23,17 @@ internal static class AppEndpoints
 {
     public static void Map(IEndpointRouteBuilder api)
     {
-        api.MapPost("/consent", ConsentAsync).RequireAuthorization().AddEndpointFilter<CsrfTokenFilter>();
-        var apps = api.MapGroup("/apps").RequireAuthorization().AddEndpointFilter<CsrfTokenFilter>();
-        apps.MapGet("/", ListAsync);
-        apps.MapDelete("/{clientId}", RevokeAsync);
+        api.MapPost("/consent", ConsentAsync).RequireAuthorization().RequireCsrfToken().WithTags("Applications")
+            .Credentials(EndpointCredentials.Session)
+            .Documented(
+                "giveConsent", "Allow or deny an application's scopes",
+                "The consent page's decision, from a browser session only. After a denial, `redirectTo` sends the browser back to the client with `error=access_denied`.")
+            .AcceptsJson<ConsentRequest>().Produces<ConsentResponse>().Refuses(LatchkeyErrors.ValidationFailed, LatchkeyErrors.Forbidden);
+        var apps = api.MapGroup("/apps").RequireAuthorization().RequireCsrfToken().WithTags("Applications");
+        apps.MapGet("/", ListAsync).Documented("listApps", "The applications one has let in").Produces<AppItem[]>();
+        apps.MapDelete("/{clientId}", RevokeAsync)
+            .Documented("revokeApp", "Remove an application's consent", "Ends its refresh tokens and the access tokens minted from them.")
+            .Produces(StatusCodes.Status204NoContent).Refuses(LatchkeyErrors.NotFound);
     }
 
     private static async Task<IResult> ConsentAsync(

@@ -1,6 +1,7 @@
 using Latchkey.Accounts;
 using Latchkey.AspNetCore.Authentication;
 using Latchkey.AspNetCore.Http;
+using Latchkey.AspNetCore.OpenApi;
 using Latchkey.AspNetCore.ResourceServer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -11,7 +12,9 @@ namespace Latchkey.AspNetCore.Endpoints;
 /// <summary><c>GET /api/me</c>: who is calling, by session cookie or bearer token.</summary>
 internal static class MeEndpoints
 {
-    public static void Map(IEndpointRouteBuilder api) => api.MapGet("/me", GetAsync).RequireAuthorization();
+    public static void Map(IEndpointRouteBuilder api) =>
+        api.MapGet("/me", GetAsync).RequireAuthorization().WithTags("Sessions")
+            .Documented("getMe", "Who is calling, by session cookie or bearer token").Produces<MeResponse>();
 
     private static async Task<IResult> GetAsync(HttpContext context, AccountService accounts)
     {

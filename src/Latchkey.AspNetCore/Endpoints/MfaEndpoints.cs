@@ -1,7 +1,8 @@
 using Latchkey.Accounts;
 using Latchkey.AspNetCore.Authentication;
-using Latchkey.AspNetCore.Csrf;
 using Latchkey.AspNetCore.Http;
+using Latchkey.AspNetCore.OpenApi;
+using Latchkey.AspNetCore.Routing;
 using Latchkey.Mfa;
 using Latchkey.Sessions;
 using Microsoft.AspNetCore.Builder;
@@ -20,16 +21,38 @@ internal static class MfaEndpoints
 {
     public static void Map(IEndpointRouteBuilder api)
     {
-        api.MapPost("/session/mfa", CompleteSignInAsync).AllowAnonymous();
-        api.MapPost("/session/mfa/totp", BeginEnrollmentAsync).AllowAnonymous();
-        api.MapPost("/session/mfa/totp/confirm", CompleteEnrollmentAsync).AllowAnonymous();
+        var signIn = api.MapGroup(string.Empty).WithTags("Second factors");
+        signIn.MapPost("/session/mfa", CompleteSignInAsync).AllowAnonymous()
+            .Documented("completeMfaSignIn", "Finish a password sign-in with a code or a recovery code", "The challenge of the 401 `mfa_required` is the credential.")
+            .AcceptsJson<MfaSignInRequest>().Produces<LoginResponse>()
+            .Refuses(
+                LatchkeyErrors.ValidationFailed, LatchkeyErrors.MfaChallengeInvalid, LatchkeyErrors.InvalidMfaCode, LatchkeyErrors.AccountDisabled,
+                LatchkeyErrors.TooManyAttempts);
+        signIn.MapPost("/session/mfa/totp", BeginEnrollmentAsync).AllowAnonymous()
+            .Documented("beginMfaEnrollment", "Set up an authenticator app during a sign-in that requires one", "The challenge of the 401 `mfa_enrollment_required` is the credential.")
+            .AcceptsJson<MfaEnrollmentRequest>().Produces<TotpEnrollmentResponse>()
+            .Refuses(LatchkeyErrors.MfaChallengeInvalid, LatchkeyErrors.MfaOff, LatchkeyErrors.TotpAlreadyEnabled, LatchkeyErrors.TooManyAttempts);
+        signIn.MapPost("/session/mfa/totp/confirm", CompleteEnrollmentAsync).AllowAnonymous()
+            .Documented("completeMfaEnrollment", "Confirm the new authenticator app with a first code and sign in", "The recovery codes are shown once.")
+            .AcceptsJson<MfaEnrollmentRequest>().Produces<EnrolledLoginResponse>()
+            .Refuses(LatchkeyErrors.MfaChallengeInvalid, LatchkeyErrors.InvalidMfaCode, LatchkeyErrors.AccountDisabled, LatchkeyErrors.TooManyAttempts);
 
-        var mfa = api.MapGroup("/account/mfa").RequireAuthorization().AddEndpointFilter<CsrfTokenFilter>();
-        mfa.MapGet("/", GetStatusAsync);
-        mfa.MapPost("/totp", BeginTotpAsync).AddEndpointFilter<RecentAuthenticationFilter>();
-        mfa.MapPost("/totp/confirm", ConfirmTotpAsync).AddEndpointFilter<RecentAuthenticationFilter>();
-        mfa.MapDelete("/totp", RemoveTotpAsync).AddEndpointFilter<RecentAuthenticationFilter>();
-        mfa.MapPost("/recovery-codes", RegenerateRecoveryCodesAsync).AddEndpointFilter<RecentAuthenticationFilter>();
+        var mfa = api.MapGroup("/account/mfa").RequireAuthorization().RequireCsrfToken().WithTags("Second factors");
+        mfa.MapGet("/", GetStatusAsync).Documented("getMfaStatus", "One's second factors and the server's policy").Produces<MfaStatusResponse>();
+        mfa.MapPost("/totp", BeginTotpAsync).RequireRecentAuthentication()
+            .Documented("beginTotp", "Begin setting up an authenticator app", "The secret is shown once; confirm it with a first code.")
+            .Produces<TotpEnrollmentResponse>().Refuses(LatchkeyErrors.MfaOff, LatchkeyErrors.TotpAlreadyEnabled, LatchkeyErrors.TooManyAttempts);
+        mfa.MapPost("/totp/confirm", ConfirmTotpAsync).RequireRecentAuthentication()
+            .Documented("confirmTotp", "Confirm the authenticator app with a first code", "Answers the ten recovery codes, shown once.")
+            .AcceptsJson<MfaCodeRequest>().Produces<RecoveryCodesResponse>()
+            .Refuses(
+                LatchkeyErrors.InvalidMfaCode, LatchkeyErrors.MfaOff, LatchkeyErrors.TotpAlreadyEnabled, LatchkeyErrors.TotpNotEnabled,
+                LatchkeyErrors.TooManyAttempts);
+        mfa.MapDelete("/totp", RemoveTotpAsync).RequireRecentAuthentication()
+            .Documented("removeTotp", "Remove the authenticator app and its recovery codes").Produces(StatusCodes.Status204NoContent).Refuses(LatchkeyErrors.TotpNotEnabled);
+        mfa.MapPost("/recovery-codes", RegenerateRecoveryCodesAsync).RequireRecentAuthentication()
+            .Documented("regenerateRecoveryCodes", "Replace the recovery codes", "The new codes are shown once; the old ones stop working.")
+            .Produces<RecoveryCodesResponse>().Refuses(LatchkeyErrors.MfaOff, LatchkeyErrors.TotpNotEnabled, LatchkeyErrors.TooManyAttempts);
     }
 
     private static async Task<IResult> CompleteSignInAsync(

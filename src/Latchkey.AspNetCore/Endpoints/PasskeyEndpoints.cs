@@ -1,9 +1,10 @@
 using System.Text.Json;
 using Latchkey.Accounts;
 using Latchkey.AspNetCore.Authentication;
-using Latchkey.AspNetCore.Csrf;
 using Latchkey.AspNetCore.Events;
 using Latchkey.AspNetCore.Http;
+using Latchkey.AspNetCore.OpenApi;
+using Latchkey.AspNetCore.Routing;
 using Latchkey.Passkeys;
 using Latchkey.Sessions;
 using Microsoft.AspNetCore.Builder;
@@ -20,19 +21,44 @@ namespace Latchkey.AspNetCore.Endpoints;
 /// </summary>
 internal static class PasskeyEndpoints
 {
+    // What completing a passkey ceremony may answer besides success.
+    private static readonly string[] CeremonyRefusals =
+    [
+        LatchkeyErrors.ValidationFailed, LatchkeyErrors.PasskeyInvalid, LatchkeyErrors.PasskeyCeremonyInvalid, LatchkeyErrors.PasskeySignCountInvalid,
+        LatchkeyErrors.AccountDisabled, LatchkeyErrors.TooManyAttempts,
+    ];
+
     public static void Map(IEndpointRouteBuilder api)
     {
-        api.MapPost("/session/passkey/options", BeginSignInAsync).AllowAnonymous();
-        api.MapPost("/session/passkey", CompleteSignInAsync).AllowAnonymous();
-        api.MapPost("/session/mfa/passkey/options", BeginSecondFactorAsync).AllowAnonymous();
-        api.MapPost("/session/mfa/passkey", CompleteSecondFactorAsync).AllowAnonymous();
+        var signIn = api.MapGroup(string.Empty).WithTags("Passkeys");
+        signIn.MapPost("/session/passkey/options", BeginSignInAsync).AllowAnonymous()
+            .Documented("beginPasskeySignIn", "Begin signing in with a passkey", "The body may be empty or `{}`; nothing in it is read.")
+            .Produces<PasskeyOptionsResponse>();
+        signIn.MapPost("/session/passkey", CompleteSignInAsync).AllowAnonymous()
+            .Documented("completePasskeySignIn", "Sign in with a passkey").AcceptsJson<PasskeySignInRequest>().Produces<LoginResponse>()
+            .Refuses([.. CeremonyRefusals, LatchkeyErrors.EmailNotVerified, LatchkeyErrors.SignInDenied]);
+        signIn.MapPost("/session/mfa/passkey/options", BeginSecondFactorAsync).AllowAnonymous()
+            .Documented("beginPasskeySecondFactor", "Begin finishing a password sign-in with a passkey", "The challenge of the 401 `mfa_required` is the credential.")
+            .AcceptsJson<PasskeyChallengeRequest>().Produces<PasskeyOptionsResponse>()
+            .Refuses(LatchkeyErrors.ValidationFailed, LatchkeyErrors.MfaChallengeInvalid, LatchkeyErrors.TooManyAttempts);
+        signIn.MapPost("/session/mfa/passkey", CompleteSecondFactorAsync).AllowAnonymous()
+            .Documented("completePasskeySecondFactor", "Finish a password sign-in with a passkey")
+            .AcceptsJson<PasskeySecondFactorRequest>().Produces<LoginResponse>().Refuses([.. CeremonyRefusals, LatchkeyErrors.MfaChallengeInvalid]);
 
-        var passkeys = api.MapGroup("/passkeys").RequireAuthorization().AddEndpointFilter<CsrfTokenFilter>();
-        passkeys.MapGet("/", ListAsync);
-        passkeys.MapPost("/options", BeginRegistrationAsync).AddEndpointFilter<RecentAuthenticationFilter>();
-        passkeys.MapPost("/", CompleteRegistrationAsync).AddEndpointFilter<RecentAuthenticationFilter>();
-        passkeys.MapPatch("/{id}", RenameAsync);
-        passkeys.MapDelete("/{id}", RemoveAsync).AddEndpointFilter<RecentAuthenticationFilter>();
+        var passkeys = api.MapGroup("/passkeys").RequireAuthorization().RequireCsrfToken().WithTags("Passkeys");
+        passkeys.MapGet("/", ListAsync).Documented("listPasskeys", "One's passkeys").Produces<PasskeyItem[]>();
+        passkeys.MapPost("/options", BeginRegistrationAsync).RequireRecentAuthentication()
+            .Documented("beginPasskeyRegistration", "Begin registering a passkey").Produces<PasskeyOptionsResponse>();
+        passkeys.MapPost("/", CompleteRegistrationAsync).RequireRecentAuthentication()
+            .Documented("registerPasskey", "Register a passkey").AcceptsJson<PasskeyRegistrationRequest>().Produces<PasskeyItem>(StatusCodes.Status201Created)
+            .Refuses(
+                LatchkeyErrors.ValidationFailed, LatchkeyErrors.PasskeyInvalid, LatchkeyErrors.PasskeyCeremonyInvalid, LatchkeyErrors.PasskeyAlreadyRegistered,
+                LatchkeyErrors.TooManyAttempts);
+        passkeys.MapPatch("/{id}", RenameAsync)
+            .Documented("renamePasskey", "Rename a passkey").AcceptsJson<PasskeyRenameRequest>().Produces<PasskeyItem>()
+            .Refuses(LatchkeyErrors.ValidationFailed, LatchkeyErrors.PasskeyNotFound);
+        passkeys.MapDelete("/{id}", RemoveAsync).RequireRecentAuthentication()
+            .Documented("removePasskey", "Remove a passkey").Produces(StatusCodes.Status204NoContent).Refuses(LatchkeyErrors.PasskeyNotFound);
     }
 
     // The body may be empty or {}: nothing in it is read.

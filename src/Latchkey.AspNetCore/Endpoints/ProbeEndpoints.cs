@@ -1,4 +1,5 @@
 using Latchkey.AspNetCore.Http;
+using Latchkey.AspNetCore.OpenApi;
 using Latchkey.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -15,8 +16,12 @@ internal static class ProbeEndpoints
     {
         // Short-circuited at routing: the probes skip authentication, so that a stray session cookie
         // cannot make /healthz depend on the store (its lookup would fail while the store is down).
-        app.MapGet("/healthz", () => TypedResults.Json(new ProbeResponse("ok"), LatchkeyJsonContext.Default.ProbeResponse)).AllowAnonymous().ShortCircuit();
-        app.MapGet("/readyz", ReadyAsync).AllowAnonymous().ShortCircuit();
+        var probes = app.MapGroup(string.Empty).WithTags("Probes");
+        probes.MapGet("/healthz", () => TypedResults.Json(new ProbeResponse("ok"), LatchkeyJsonContext.Default.ProbeResponse)).AllowAnonymous()
+            .Documented("getHealth", "Liveness: 200 while the process runs").Produces<ProbeResponse>().ShortCircuit();
+        probes.MapGet("/readyz", ReadyAsync).AllowAnonymous()
+            .Documented("getReadiness", "Readiness: 200 when every store answers, 503 naming those that do not")
+            .Produces<ProbeResponse>().Produces<ProbeResponse>(StatusCodes.Status503ServiceUnavailable).ShortCircuit();
     }
 
     private static async Task<IResult> ReadyAsync(HttpContext context, IEnumerable<IStoreHealth> stores)

@@ -1,8 +1,9 @@
 using Latchkey.Accounts;
 using Latchkey.AspNetCore.Authentication;
-using Latchkey.AspNetCore.Csrf;
 using Latchkey.AspNetCore.Events;
 using Latchkey.AspNetCore.Http;
+using Latchkey.AspNetCore.OpenApi;
+using Latchkey.AspNetCore.Routing;
 using Latchkey.Mfa;
 using Latchkey.Security;
 using Latchkey.Sessions;
@@ -18,16 +19,31 @@ internal static class SessionEndpoints
 {
     public static void Map(IEndpointRouteBuilder api)
     {
-        api.MapPost("/session", LoginAsync).AllowAnonymous();
+        api.MapPost("/session", LoginAsync).AllowAnonymous().WithTags("Sessions")
+            .Documented(
+                "login", "Sign in with email and password",
+                "Starts a session: its id arrives as an HttpOnly cookie, its CSRF token in the body. An account with a second factor "
+                + "gets 401 `mfa_required` with the challenge for `POST /api/session/mfa` instead (docs/mfa.md).")
+            .AcceptsJson<CredentialsRequest>().Produces<LoginResponse>()
+            .Refuses(LatchkeyErrors.ValidationFailed, LatchkeyErrors.EmailNotVerified, LatchkeyErrors.AccountDisabled, LatchkeyErrors.SignInDenied, LatchkeyErrors.TooManyAttempts)
+            .Refuses<MfaChallengeProblem>(LatchkeyErrors.InvalidCredentials, LatchkeyErrors.MfaRequired, LatchkeyErrors.MfaEnrollmentRequired);
 
-        var session = api.MapGroup("/session").RequireAuthorization().AddEndpointFilter<CsrfTokenFilter>();
-        session.MapGet("/", GetCurrentAsync);
-        session.MapDelete("/", LogoutAsync);
+        var session = api.MapGroup("/session").RequireAuthorization().RequireCsrfToken().WithTags("Sessions").Credentials(EndpointCredentials.Session);
+        session.MapGet("/", GetCurrentAsync)
+            .Documented("getSession", "The current session, its times and its CSRF token").Produces<CurrentSessionResponse>();
+        session.MapDelete("/", LogoutAsync)
+            .Documented("logout", "Sign out: end the current session", "The cookie is cleared and its value is refused from then on.")
+            .Produces(StatusCodes.Status204NoContent);
 
-        var sessions = api.MapGroup("/sessions").RequireAuthorization().AddEndpointFilter<CsrfTokenFilter>();
-        sessions.MapGet("/", ListAsync);
-        sessions.MapDelete("/{id}", RevokeAsync).AddEndpointFilter<RecentAuthenticationFilter>();
-        sessions.MapDelete("/", RevokeAllAsync).AddEndpointFilter<RecentAuthenticationFilter>();
+        var sessions = api.MapGroup("/sessions").RequireAuthorization().RequireCsrfToken().WithTags("Sessions");
+        sessions.MapGet("/", ListAsync).Documented("listSessions", "One's sessions, the current one marked").Produces<SessionListItem[]>();
+        sessions.MapDelete("/{id}", RevokeAsync).RequireRecentAuthentication()
+            .Documented("endSession", "End one of one's sessions").Produces(StatusCodes.Status204NoContent).Refuses(LatchkeyErrors.NotFound);
+        sessions.MapDelete("/", RevokeAllAsync).RequireRecentAuthentication()
+            .Documented(
+                "endAllSessions", "Sign out everywhere",
+                "Ends every session of the user, the caller's own included, every refresh token, and every access token issued before now.")
+            .Produces(StatusCodes.Status204NoContent);
     }
 
     private static async Task<IResult> LoginAsync(

@@ -1,5 +1,6 @@
-using Latchkey.AspNetCore.Csrf;
 using Latchkey.AspNetCore.Http;
+using Latchkey.AspNetCore.OpenApi;
+using Latchkey.AspNetCore.Routing;
 using Latchkey.Grants;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -14,7 +15,10 @@ namespace Latchkey.AspNetCore.Endpoints;
 internal static class SessionTokenEndpoints
 {
     public static void Map(IEndpointRouteBuilder api) =>
-        api.MapPost("/session/token", MintAsync).RequireAuthorization().AddEndpointFilter<CsrfTokenFilter>();
+        api.MapPost("/session/token", MintAsync).RequireAuthorization().RequireCsrfToken().WithTags("Sessions")
+            .Credentials(EndpointCredentials.Session)
+            .Documented("mintSessionToken", "Mint a short-lived access token from the session", "For calling other services; no refresh token.")
+            .Produces<SessionTokenResponse>();
 
     private static async Task<IResult> MintAsync(HttpContext context, TokenService tokens)
     {

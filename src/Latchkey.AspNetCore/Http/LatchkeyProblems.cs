@@ -63,6 +63,9 @@ public static class LatchkeyProblems
     /// <summary>The HTTP status of a code.</summary>
     public static int StatusOf(string code) => Catalogue.TryGetValue(code, out var entry) ? entry.Status : 500;
 
+    /// <summary>The title of a code, as its problems carry it.</summary>
+    internal static string TitleOf(string code) => Catalogue.TryGetValue(code, out var entry) ? entry.Title : "An unexpected error occurred.";
+
     /// <summary>The code that stands for a bare HTTP status, for responses that had no body.</summary>
     public static string CodeForStatus(int status) => status switch
     {

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using Latchkey.AccessTokens;
 using Latchkey.AspNetCore.Http;
+using Latchkey.AspNetCore.OpenApi;
 using Latchkey.Authorization;
 using Latchkey.Clients;
 using Latchkey.Grants;
@@ -33,7 +34,19 @@ internal static class AuthorizeEndpoint
     private static readonly string[] PromptValues = ["none", "login", "consent", "select_account"];
 
     public static void Map(IEndpointRouteBuilder oauth) =>
-        oauth.MapMethods("/authorize", [HttpMethods.Get, HttpMethods.Post], AuthorizeAsync);
+        oauth.MapMethods("/authorize", [HttpMethods.Get, HttpMethods.Post], AuthorizeAsync).WithTags("OAuth")
+            .Credentials(EndpointCredentials.Session | EndpointCredentials.Optional)
+            .Documented(
+                "authorize", "Start the authorization code flow (PKCE S256 only)",
+                "RFC 6749 §4.1, OpenID Connect Core §3.1.2. A browser without a session, or that must sign in again, is sent to `/signin`; "
+                + "a client that needs consent, to `/consent`; each with a `returnTo` back here.")
+            .AcceptsOAuthParameters<AuthorizationRequest>()
+            .Answers(
+                StatusCodes.Status302Found,
+                "To the client's redirect URI with `code`, `state` and `iss` (RFC 9207), or with `error` and `error_description` "
+                + "(docs/errors.md#authorization-endpoint-errors); or to `/signin` or `/consent`.")
+            .Answers(StatusCodes.Status200OK, "With `response_mode=form_post`: a page that posts the same answer to the redirect URI.", "text/html")
+            .Answers(StatusCodes.Status400BadRequest, "An unknown client or redirect URI: an HTML error page, never a redirect.", "text/html");
 
     private static async Task<IResult> AuthorizeAsync(
         HttpContext context, IClientRegistry clients, ConsentService consents, AuthorizationCodeService codes, IIssuerProvider issuer,

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Latchkey.AccessTokens;
+using Latchkey.AspNetCore.OpenApi;
 using Latchkey.Authorization;
 using Latchkey.Clients;
 using Latchkey.Sessions;
@@ -21,10 +22,13 @@ internal static class DiscoveryEndpoints
 {
     public static void Map(IEndpointRouteBuilder endpoints)
     {
-        var wellKnown = endpoints.MapGroup("/.well-known").AllowAnonymous().WithMetadata(BrowserClientCors.PublicDocuments);
-        wellKnown.MapGet("/openid-configuration", Metadata);
-        wellKnown.MapGet("/oauth-authorization-server", Metadata);
-        wellKnown.MapGet("/jwks.json", Jwks);
+        var wellKnown = endpoints.MapGroup("/.well-known").AllowAnonymous().WithMetadata(BrowserClientCors.PublicDocuments).WithTags("Discovery");
+        wellKnown.MapGet("/openid-configuration", Metadata)
+            .Documented("getOpenIdConfiguration", "OpenID Connect Discovery metadata").Produces<AuthorizationServerMetadata>();
+        wellKnown.MapGet("/oauth-authorization-server", Metadata)
+            .Documented("getAuthorizationServerMetadata", "OAuth 2.0 authorization server metadata (RFC 8414)").Produces<AuthorizationServerMetadata>();
+        wellKnown.MapGet("/jwks.json", Jwks)
+            .Documented("getJwks", "The public signing keys (RFC 7517)", "During a key rotation, the old and the new key.").Produces<JsonWebKeySet>();
     }
 
     // RS256 first: OpenID Connect's default, which every relying party supports.

@@ -1,6 +1,7 @@
 using Latchkey.AccessTokens;
 using Latchkey.AspNetCore.Authentication;
 using Latchkey.AspNetCore.Http;
+using Latchkey.AspNetCore.OpenApi;
 using Latchkey.Clients;
 using Latchkey.Diagnostics;
 using Latchkey.Keys;
@@ -28,7 +29,17 @@ internal static class LogoutEndpoint
     private const string SignedOutPage = "signed-out.html";
 
     public static void Map(IEndpointRouteBuilder oauth) =>
-        oauth.MapMethods("/logout", [HttpMethods.Get, HttpMethods.Post], LogoutAsync);
+        oauth.MapMethods("/logout", [HttpMethods.Get, HttpMethods.Post], LogoutAsync).WithTags("OpenID Connect")
+            .Credentials(EndpointCredentials.Session | EndpointCredentials.Optional)
+            .Documented(
+                "endSession", "RP-initiated logout: end the browser's session",
+                "OpenID Connect RP-Initiated Logout 1.0. The session ends at once only when `id_token_hint` names it; otherwise the user is asked on `/logout`.")
+            .AcceptsOAuthParameters<LogoutRequest>()
+            .Answers(StatusCodes.Status302Found, "To the registered `post_logout_redirect_uri` with `state`, or to `/logout` to ask the user.")
+            .Answers(StatusCodes.Status200OK, "The signed-out page, when there is no registered URI to go back to.", "text/html")
+            .Answers(
+                StatusCodes.Status400BadRequest,
+                "A request that cannot be accepted: an HTML page naming the error (docs/errors.md#logout-endpoint-errors); the session stays.", "text/html");
 
     private static async Task<IResult> LogoutAsync(
         HttpContext context, IClientRegistry clients, SigningKeyRing keys, IIssuerProvider issuer, SessionManager sessions, SecurityAudit audit,

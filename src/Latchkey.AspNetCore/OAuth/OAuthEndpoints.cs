@@ -1,5 +1,6 @@
 using Latchkey.AspNetCore.Events;
 using Latchkey.AspNetCore.Http;
+using Latchkey.AspNetCore.OpenApi;
 using Latchkey.Clients;
 using Latchkey.Grants;
 using Microsoft.AspNetCore.Builder;
@@ -16,12 +17,27 @@ internal static class OAuthEndpoints
     public static void Map(IEndpointRouteBuilder oauth)
     {
         var cors = oauth.ServiceProvider.GetRequiredService<BrowserClientCors>().ClientEndpoints;
-        oauth.MapPost("/token", TokenAsync).WithMetadata(cors);
+        oauth.MapPost("/token", TokenAsync).WithMetadata(cors).WithTags("OAuth").Credentials(EndpointCredentials.Client | EndpointCredentials.Optional)
+            .Documented(
+                "token", "Get tokens: authorization code, refresh token, client credentials or password grant",
+                "RFC 6749 §3.2. A confidential client authenticates (HTTP Basic or the form); a spent refresh token presented again revokes its whole family.")
+            .AcceptsOAuthParameters<TokenRequest>().Produces<TokenResponse>()
+            .RefusesOAuth(
+                OAuthErrors.InvalidRequest, OAuthErrors.InvalidGrant, OAuthErrors.InvalidScope, OAuthErrors.UnsupportedGrantType, OAuthErrors.UnauthorizedClient,
+                OAuthErrors.InvalidClient, OAuthErrors.SlowDown, OAuthErrors.TemporarilyUnavailable);
         AuthorizeEndpoint.Map(oauth);
         UserInfoEndpoint.Map(oauth).WithMetadata(cors);
         LogoutEndpoint.Map(oauth);
-        oauth.MapPost("/revoke", RevokeAsync).WithMetadata(cors);
-        oauth.MapPost("/introspect", IntrospectAsync);
+        oauth.MapPost("/revoke", RevokeAsync).WithMetadata(cors).WithTags("OAuth").Credentials(EndpointCredentials.Client | EndpointCredentials.Optional)
+            .Documented("revokeToken", "Revoke an access or refresh token", "RFC 7009: 200 for any token value, unknown or already revoked included.")
+            .AcceptsOAuthParameters<RevocationRequest>().Answers(StatusCodes.Status200OK, "Revoked, or nothing to revoke; the body is `{}`.")
+            .RefusesOAuth(OAuthErrors.InvalidRequest, OAuthErrors.InvalidClient, OAuthErrors.SlowDown);
+        oauth.MapPost("/introspect", IntrospectAsync).WithTags("OAuth").Credentials(EndpointCredentials.Client)
+            .Documented(
+                "introspectToken", "Introspect a token",
+                "RFC 7662; any registered client may. Unknown, expired, revoked and foreign tokens are `{\"active\":false}`.")
+            .AcceptsOAuthParameters<IntrospectionRequest>().Produces<IntrospectionResponse>()
+            .RefusesOAuth(OAuthErrors.InvalidRequest, OAuthErrors.InvalidClient, OAuthErrors.SlowDown);
     }
 
     private static async Task<IResult> TokenAsync(

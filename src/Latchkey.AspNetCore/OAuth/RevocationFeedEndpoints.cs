@@ -1,6 +1,7 @@
 using System.Text;
 using System.Threading.Channels;
 using Latchkey.AspNetCore.Http;
+using Latchkey.AspNetCore.OpenApi;
 using Latchkey.Clients;
 using Latchkey.Grants;
 using Latchkey.Revocation;
@@ -21,7 +22,12 @@ internal static class RevocationFeedEndpoints
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
 
     public static void Map(IEndpointRouteBuilder oauth) =>
-        oauth.MapGet("/revocations", StreamAsync).AllowAnonymous();
+        oauth.MapGet("/revocations", StreamAsync).AllowAnonymous().WithTags("OAuth").Credentials(EndpointCredentials.Client)
+            .Documented(
+                "revocationFeed", "Subscribe to revocations (server-sent events), for resource servers",
+                "Every live entry, then `event: ready`, then each revocation as this node learns of it. Only HTTP Basic client authentication.")
+            .Answers(StatusCodes.Status200OK, "The event stream; each `data:` line is one revocation entry.", "text/event-stream")
+            .RefusesOAuth(OAuthErrors.InvalidClient);
 
     private static async Task StreamAsync(HttpContext context, ClientRegistry clients, RevocationList revocations)
     {

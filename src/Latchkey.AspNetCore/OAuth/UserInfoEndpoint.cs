@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Latchkey.Accounts;
+using Latchkey.AspNetCore.OpenApi;
 using Latchkey.AspNetCore.ResourceServer;
 using Latchkey.Authorization;
 using Microsoft.AspNetCore.Authentication;
@@ -17,7 +18,12 @@ namespace Latchkey.AspNetCore.OAuth;
 internal static class UserInfoEndpoint
 {
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder oauth) =>
-        oauth.MapMethods("/userinfo", [HttpMethods.Get, HttpMethods.Post], UserInfoAsync);
+        oauth.MapMethods("/userinfo", [HttpMethods.Get, HttpMethods.Post], UserInfoAsync).WithTags("OpenID Connect")
+            .Credentials(EndpointCredentials.Bearer)
+            .Documented("userInfo", "The claims of the access token's scopes", "OpenID Connect Core §5.3; the token needs the `openid` scope.")
+            .Produces<UserInfoResponse>()
+            .RefusesOAuth(StatusCodes.Status401Unauthorized, "No valid access token (RFC 6750 §3.1): `invalid_token`, with `WWW-Authenticate: Bearer`.")
+            .RefusesOAuth(StatusCodes.Status403Forbidden, "`insufficient_scope`: the token was not granted `openid`.");
 
     private static async Task<IResult> UserInfoAsync(HttpContext context, AccountService accounts)
     {
