@@ -1,3 +1,4 @@
+using Latchkey;
 using Latchkey.AspNetCore;
 using Latchkey.AspNetCore.Csrf;
 using Latchkey.AspNetCore.Hosting;
@@ -99,7 +100,8 @@ public static class LatchkeyApplicationBuilderExtensions
         var configuration = app.ApplicationServices.GetService<IConfiguration>();
         if (string.Equals(configuration?["ForwardedHeaders_Enabled"], "true", StringComparison.OrdinalIgnoreCase))
         {
-            throw new InvalidOperationException(
+            throw new LatchkeyConfigurationException(
+                "ForwardedHeaders_Enabled",
                 "ForwardedHeaders_Enabled (ASPNETCORE_FORWARDEDHEADERS_ENABLED) makes ASP.NET Core trust X-Forwarded-For from any peer. "
                 + "Remove it and list the proxies to trust in Latchkey:Network:TrustedProxies.");
         }

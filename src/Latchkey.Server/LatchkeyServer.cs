@@ -6,7 +6,10 @@ namespace Latchkey.Server;
 /// <summary>Builds the Latchkey server application; <c>Program</c> runs it, tests start it on a free port.</summary>
 public static class LatchkeyServer
 {
-    /// <summary>Creates the application from command-line arguments, environment and appsettings.json.</summary>
+    /// <summary>
+    /// Creates the application from command-line arguments, environment and appsettings.json, with every option
+    /// checked: a bad value throws here (<see cref="Microsoft.Extensions.Options.OptionsValidationException"/>).
+    /// </summary>
     /// <param name="args">Command-line arguments, e.g. <c>--urls http://127.0.0.1:5080 --Latchkey:DataDirectory=./data</c>.</param>
     /// <param name="configure">An optional hook to adjust the builder, used by tests to replace the clock.</param>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
@@ -39,7 +42,8 @@ public static class LatchkeyServer
         else if (!string.IsNullOrWhiteSpace(redis))
         {
             // Redis holds sessions only while PostgreSQL holds what must last; SQLite is for one node.
-            throw new InvalidOperationException(
+            throw new LatchkeyConfigurationException(
+                "ConnectionStrings:Redis",
                 "ConnectionStrings:Redis needs ConnectionStrings:Latchkey (PostgreSQL): Redis is the fast tier beside PostgreSQL, not a store of its own.");
         }
         else
@@ -62,6 +66,7 @@ public static class LatchkeyServer
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        StartupChecks.ValidateOptions(app.Services);
         app.UseLatchkey(o => o.HandleAllErrors = true);
         app.MapLatchkey();
         if (openApi)
@@ -69,5 +74,18 @@ public static class LatchkeyServer
             app.MapOpenApi("/openapi/{documentName}.json");
         }
         return app;
+    }
+
+    /// <summary>
+    /// Builds the application and runs it until it is stopped. The options (in <see cref="Build"/>) and the signing
+    /// keys are checked before the host starts (<see cref="StartupChecks"/>), so that a problem surfaces as an
+    /// exception that <see cref="StartupErrors"/> reports in one line rather than as the host's failed start.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        await using var app = Build(args);
+        await StartupChecks.LoadSigningKeysAsync(app.Services, CancellationToken.None);
+        await app.RunAsync();
+        return 0;
     }
 }

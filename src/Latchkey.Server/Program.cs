@@ -1,23 +1,19 @@
 using Latchkey.Server;
 
-// `keys rotate` schedules a new signing key in the data directory's store and exits; running
-// servers pick it up at their next key refresh. Anything else runs the server.
-if (args is ["keys", "rotate", ..])
+// A configuration error (a bad setting, a master secret that does not decrypt the stored keys) ends every mode
+// with one line per problem on stderr and exit code 78, instead of a stack trace (StartupErrors).
+return await StartupErrors.ReportAsync(args switch
 {
-    return await KeyCommands.RotateAsync(args[2..]);
-}
+    // `keys rotate` schedules a new signing key in the data directory's store and exits; running
+    // servers pick it up at their next key refresh.
+    ["keys", "rotate", ..] => () => KeyCommands.RotateAsync(args[2..]),
 
-// `accounts disable|enable|delete <id|email> [--json]` changes one account and exits (AccountCommands).
-if (args is ["accounts", ..])
-{
-    return await AccountCommands.RunAsync(args);
-}
+    // `accounts disable|enable|delete <id|email> [--json]` changes one account and exits (AccountCommands).
+    ["accounts", ..] => () => AccountCommands.RunAsync(args),
 
-// `clients list|add|update|rotate-secret|remove …` manages the stored clients and exits (ClientCommands).
-if (args is ["clients", ..])
-{
-    return await ClientCommands.RunAsync(args);
-}
+    // `clients list|add|update|rotate-secret|remove …` manages the stored clients and exits (ClientCommands).
+    ["clients", ..] => () => ClientCommands.RunAsync(args),
 
-await LatchkeyServer.Build(args).RunAsync();
-return 0;
+    // Anything else runs the server.
+    _ => () => LatchkeyServer.RunAsync(args),
+});

@@ -10,6 +10,7 @@ using Latchkey.Stores.PostgreSql;
 using Latchkey.Stores.Relational;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -20,6 +21,7 @@ public static class PostgreSqlLatchkeyBuilderExtensions
     /// Keeps everything durable in PostgreSQL (migrations applied at start, safe when several nodes start
     /// at once) and tells other nodes about revocations with <c>LISTEN</c>/<c>NOTIFY</c>. Several nodes
     /// given the same connection string form one cluster; add Redis for sessions and throttling.
+    /// <c>Latchkey:Keys:MasterSecret</c> must then be configured, the same on every node: the start fails without it.
     /// </summary>
     public static LatchkeyBuilder UsePostgreSql(this LatchkeyBuilder builder, string connectionString)
     {
@@ -27,6 +29,7 @@ public static class PostgreSqlLatchkeyBuilderExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         var services = builder.Services;
         services.AddSingleton(new PostgreSqlConnectionString(connectionString));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KeyOptions>, SharedStoreMasterSecretValidator>());
         services.TryAddSingleton(sp => new PostgreSqlDatabase(
             connectionString, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PostgreSqlDatabase>>()));
         services.Replace(ServiceDescriptor.Singleton<IAccountStore, PostgreSqlAccountStore>());

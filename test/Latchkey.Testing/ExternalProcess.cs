@@ -38,6 +38,33 @@ public static class ExternalProcess
             $"'{name}' was not found. Install the Debian package '{package}' (`apt-get install {package}`); .ci/run does this on CI.");
     }
 
+    /// <summary>
+    /// Runs <paramref name="start"/> to completion and returns its exit code and what it wrote (stdout, then stderr);
+    /// past <paramref name="timeout"/> it is killed with its children and <see cref="TimeoutException"/> is thrown.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> RunToCompletionAsync(ProcessStartInfo start, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {start.FileName}.");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"`{Path.GetFileName(start.FileName)} {string.Join(' ', start.ArgumentList)}` did not finish within {timeout}.");
+        }
+
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
     /// <summary>Runs a command to completion and fails with its output when it does not exit 0.</summary>
     public static async Task<string> RunAsync(string fileName, IEnumerable<string> arguments, string? runAsUser = null, TimeSpan? timeout = null)
     {

@@ -124,36 +124,17 @@ public sealed class ServerProcess : IAsyncDisposable
     /// Runs the server assembly as a command (for example <c>keys rotate</c>) to completion and returns its
     /// exit code and output; it is killed if it runs longer than a minute.
     /// </summary>
-    public static async Task<(int ExitCode, string Output)> RunCommandAsync(params string[] arguments)
+    public static Task<(int ExitCode, string Output)> RunCommandAsync(params string[] arguments)
     {
         ArgumentNullException.ThrowIfNull(arguments);
-        var start = new ProcessStartInfo(DotnetHost())
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = new ProcessStartInfo(DotnetHost());
         start.ArgumentList.Add(ServerDllPath());
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {start.FileName}.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"`{string.Join(' ', arguments)}` did not finish within a minute.");
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
+        return ExternalProcess.RunToCompletionAsync(start, TimeSpan.FromSeconds(60));
     }
 
     /// <summary>Whether the process has exited (killed, or crashed).</summary>

@@ -29,6 +29,7 @@ public sealed class KeyRingManager : IDisposable
     private readonly IOptions<TokenOptions> _tokens;
     private readonly ILogger<KeyRingManager> _logger;
     private readonly SecurityAudit _audit;
+    private const string MasterSecretKey = "Latchkey:Keys:MasterSecret";
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly Dictionary<string, SigningKeyMaterial> _loaded = new(StringComparer.Ordinal);
     private readonly Clients.IClientRegistry? _clients;
@@ -51,6 +52,7 @@ public sealed class KeyRingManager : IDisposable
     }
 
     /// <summary>Loads the keys, adds the first or next key when due, drops expired ones, and refreshes the ring.</summary>
+    /// <exception cref="LatchkeyConfigurationException">A stored key does not decrypt under this node's master secret.</exception>
     public Task RefreshAsync(CancellationToken cancellationToken) => RunAsync(rotateNow: false, cancellationToken);
 
     /// <summary>Schedules a new key now: it is published at once and signs after <see cref="KeyOptions.PublishAhead"/>.</summary>
@@ -214,7 +216,7 @@ public sealed class KeyRingManager : IDisposable
         {
             if (!_loaded.TryGetValue(key.Kid, out var material))
             {
-                var privateKey = _protector.Unprotect(key.Kid, key.EncryptedPrivateKey);
+                var privateKey = Unprotect(key);
                 try
                 {
                     material = SigningKeyMaterial.Import(key.Algorithm, privateKey);
@@ -236,6 +238,24 @@ public sealed class KeyRingManager : IDisposable
         foreach (var kid in _loaded.Keys.Except(ring.Select(k => k.Kid)).ToList())
         {
             _loaded.Remove(kid);
+        }
+    }
+
+    private byte[] Unprotect(StoredSigningKey key)
+    {
+        try
+        {
+            return _protector.Unprotect(key.Kid, key.EncryptedPrivateKey);
+        }
+        catch (System.Security.Cryptography.CryptographicException ex)
+        {
+            // AES-GCM only says that the tag did not match; at start that is nearly always a node given another
+            // master secret than the one that wrote the keys, which the operator can fix, so say that.
+            throw new LatchkeyConfigurationException(
+                MasterSecretKey,
+                $"{MasterSecretKey} cannot decrypt signing key {key.Kid} in the store: the keys were written under another master secret "
+                + "(or altered). Set the master secret that wrote them, the same on every node that shares the store.",
+                ex);
         }
     }
 

@@ -347,7 +347,10 @@ public sealed class KeyRotationTests : IAsyncLifetime
 
         Assert.ThrowsAny<CryptographicException>(() => other.Unprotect(kid, blob));
         var stranger = NewNode(await OpenSecondDatabaseAsync(), secret: RandomNumberGenerator.GetBytes(32));
-        await Assert.ThrowsAnyAsync<CryptographicException>(() => stranger.Manager.RefreshAsync(CancellationToken.None));
+        var error = await Assert.ThrowsAsync<LatchkeyConfigurationException>(() => stranger.Manager.RefreshAsync(CancellationToken.None));
+        Assert.Equal("Latchkey:Keys:MasterSecret", error.Key);
+        Assert.StartsWith("Latchkey:Keys:MasterSecret cannot decrypt signing key", error.Message, StringComparison.Ordinal);
+        Assert.IsAssignableFrom<CryptographicException>(error.InnerException);
         Assert.Empty(stranger.Ring.Keys);
     }
 

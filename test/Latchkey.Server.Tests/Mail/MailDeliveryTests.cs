@@ -308,6 +308,7 @@ public sealed class MailDeliveryTests
         {
             ["ConnectionStrings:Latchkey"] = await postgreSql.CreateDatabaseAsync(),
             ["ConnectionStrings:Redis"] = redis.ConnectionString,
+            ["Latchkey:Keys:MasterSecret"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
         });
 
         Assert.IsType<Latchkey.Stores.PostgreSql.PostgreSqlMailOutboxStore>(server.App.Services.GetRequiredService<IMailOutboxStore>());

@@ -81,7 +81,7 @@ public sealed class TrustedProxyTests
         var options = new TestServerOptions();
         options.Settings["ForwardedHeaders_Enabled"] = "true";
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => LatchkeyTestServer.StartAsync(options));
+        var error = await Assert.ThrowsAsync<LatchkeyConfigurationException>(() => LatchkeyTestServer.StartAsync(options));
 
         Assert.Contains("Latchkey:Network:TrustedProxies", error.Message, StringComparison.Ordinal);
     }
