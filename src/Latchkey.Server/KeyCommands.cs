@@ -13,11 +13,17 @@ internal static class KeyCommands
     {
         await using var app = LatchkeyServer.Build(args);
         var manager = app.Services.GetRequiredService<KeyRingManager>();
-        await manager.RefreshAsync(CancellationToken.None);
-        await manager.RotateNowAsync(CancellationToken.None);
         var ring = app.Services.GetRequiredService<SigningKeyRing>();
-        var next = ring.Keys[^1];
-        await Console.Out.WriteLineAsync($"New signing key {next.Kid} ({next.Material.Algorithm}) published; it signs from {next.ActivatesAt:O}.");
+        await manager.RefreshAsync(CancellationToken.None);
+        var before = ring.Keys.Select(k => k.Kid).ToHashSet(StringComparer.Ordinal);
+        await manager.RotateNowAsync(CancellationToken.None);
+
+        // One new key per chain: the access-token chain, and one per other algorithm clients' ID tokens need.
+        foreach (var next in ring.Keys.Where(k => !before.Contains(k.Kid)))
+        {
+            await Console.Out.WriteLineAsync($"New signing key {next.Kid} ({next.Material.Algorithm}) published; it signs from {next.ActivatesAt:O}.");
+        }
+
         return 0;
     }
 }

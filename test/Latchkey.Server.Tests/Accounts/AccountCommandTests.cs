@@ -24,7 +24,7 @@ public sealed class AccountCommandTests
 
             var disable = await RunAsync(dataDirectory, "disable", email, "--json");
             Assert.True(disable.ExitCode == 0, disable.Output);
-            var json = JsonNode.Parse(disable.Output.Trim().Split('\n')[^1])!;
+            var json = JsonNode.Parse(disable.Output.Split('\n').First(l => l.StartsWith('{')))!; // logs follow, on standard error
             Assert.Equal("done", json["result"]!.GetValue<string>());
             Assert.Equal(id, json["id"]!.GetValue<string>());
             Assert.Equal(HttpStatusCode.Forbidden, await LoginStatusAsync(dataDirectory, email));
