@@ -1,3 +1,4 @@
+using Latchkey.Server.Tests.Infrastructure;
 using System.Net;
 using Latchkey.Testing;
 
@@ -67,13 +68,7 @@ public sealed class ConfigurationValidationTests
         options.Settings[key] = value;
         try
         {
-            var exception = await Assert.ThrowsAnyAsync<Exception>(async () =>
-            {
-                var server = await LatchkeyTestServer.StartAsync(options);
-                await server.DisposeAsync();
-            });
-
-            var messages = Messages(exception);
+            var messages = await StartFailure.MessagesAsync(options);
             Assert.True(messages.Contains(key, StringComparison.Ordinal), $"The start failure does not name '{key}': {messages}");
         }
         finally
@@ -116,9 +111,7 @@ public sealed class ConfigurationValidationTests
         options.Settings["Latchkey:Passwords:MaxConcurrency"] = "0";
         try
         {
-            var exception = await Assert.ThrowsAnyAsync<Exception>(() => LatchkeyTestServer.StartAsync(options));
-
-            var messages = Messages(exception);
+            var messages = await StartFailure.MessagesAsync(options);
             Assert.Contains("Latchkey:Passwords:Parallelism", messages, StringComparison.Ordinal);
             Assert.Contains("Latchkey:Passwords:Iterations", messages, StringComparison.Ordinal);
             Assert.Contains("Latchkey:Passwords:MaxConcurrency", messages, StringComparison.Ordinal);
@@ -127,29 +120,5 @@ public sealed class ConfigurationValidationTests
         {
             Directory.Delete(directory, recursive: true);
         }
-    }
-
-    // The messages of the exception and everything it wraps (validation can aggregate several).
-    private static string Messages(Exception exception)
-    {
-        var parts = new List<string>();
-        var pending = new Stack<Exception>([exception]);
-        while (pending.TryPop(out var current))
-        {
-            parts.Add($"{current.GetType().Name}: {current.Message}");
-            if (current is AggregateException aggregate)
-            {
-                foreach (var inner in aggregate.InnerExceptions)
-                {
-                    pending.Push(inner);
-                }
-            }
-            else if (current.InnerException is { } inner)
-            {
-                pending.Push(inner);
-            }
-        }
-
-        return string.Join(" | ", parts);
     }
 }

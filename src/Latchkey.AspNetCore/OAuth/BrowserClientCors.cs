@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using Latchkey.Clients;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Http;
@@ -13,15 +12,12 @@ namespace Latchkey.AspNetCore.OAuth;
 /// </summary>
 public sealed class BrowserClientCors
 {
-    private readonly IClientRegistry _clients;
-    private (IReadOnlyCollection<RegisteredClient> Source, FrozenSet<string> Origins) _cache = ([], FrozenSet<string>.Empty);
-
     /// <summary>Creates the policy source over the client registry.</summary>
     public BrowserClientCors(IClientRegistry clients)
     {
-        _clients = clients;
+        ArgumentNullException.ThrowIfNull(clients);
         ClientEndpoints = new PolicyMetadata(new CorsPolicyBuilder()
-            .SetIsOriginAllowed(IsAllowed)
+            .SetIsOriginAllowed(clients.AllowsCorsOrigin)
             .WithMethods(HttpMethods.Get, HttpMethods.Post)
             .WithHeaders("Authorization", "Content-Type")
             .WithExposedHeaders("WWW-Authenticate", "Retry-After")
@@ -35,21 +31,6 @@ public sealed class BrowserClientCors
     /// <summary>The endpoint metadata of the public documents' policy: any origin, <c>GET</c> only.</summary>
     public static ICorsPolicyMetadata PublicDocuments { get; } =
         new PolicyMetadata(new CorsPolicyBuilder().AllowAnyOrigin().WithMethods(HttpMethods.Get).Build());
-
-    /// <summary>Whether <paramref name="origin"/>, as the browser sent it, is one a public client allows.</summary>
-    public bool IsAllowed(string origin)
-    {
-        // Rebuilt only when the registry hands out another collection (a store-backed registry after a change).
-        var all = _clients.All;
-        var cache = _cache;
-        if (!ReferenceEquals(cache.Source, all))
-        {
-            cache = (all, all.SelectMany(c => c.CorsOrigins).ToFrozenSet(StringComparer.Ordinal));
-            _cache = cache;
-        }
-
-        return cache.Origins.Contains(origin);
-    }
 
     // The policy itself on the endpoint, so that it reads the live registry instead of a name resolved at start.
     private sealed class PolicyMetadata(CorsPolicy policy) : ICorsPolicyMetadata

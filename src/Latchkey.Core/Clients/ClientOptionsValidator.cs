@@ -95,7 +95,7 @@ public static class ClientOptionsValidator
         for (var j = 0; j < client.AllowedCorsOrigins.Count; j++)
         {
             var value = client.AllowedCorsOrigins[j];
-            if (ClientRegistry.OriginOf(value) != value)
+            if (!Security.WebOrigin.TryNormalize(value, out var normalized) || normalized != value)
             {
                 failures.Add($"{key}:AllowedCorsOrigins:{j} must be an origin such as https://app.example.com (lower case, no path, no default port); '{value}' is not.");
             }

@@ -8,8 +8,9 @@ using Microsoft.Extensions.Options;
 namespace Latchkey.Clients;
 
 /// <summary>
-/// The clients declared in configuration. Secrets are hashed at load and compared in constant time; an unknown
-/// client id, or a public one, costs the same comparison as a known one.
+/// The clients declared in configuration and those stored at run time (<see cref="IClientStore"/>). Secrets are hashed
+/// at load (or kept only as hashes) and compared in constant time; an unknown client id, or a public one, costs the
+/// same comparison as a known one.
 /// </summary>
 public sealed class ClientRegistry : IClientRegistry
 {
@@ -19,8 +20,9 @@ public sealed class ClientRegistry : IClientRegistry
     private readonly SecurityAudit _audit;
     private readonly ILogger<ClientRegistry> _logger;
 
-    // Configured clients and stored ones, swapped whole on a refresh so that lookups never lock.
-    private volatile FrozenDictionary<string, RegisteredClient> _clients;
+    // Configured clients and stored ones, and the CORS origins they allow, swapped whole on a refresh so that lookups
+    // never lock and never see the clients of one refresh with the origins of another.
+    private volatile Snapshot _current;
 
     /// <summary>Loads the configured clients and clears their plain secrets from the options.</summary>
     public ClientRegistry(IOptions<LatchkeyOptions> options, SecurityAudit audit, IClientStore? store = null, ILogger<ClientRegistry>? logger = null)
@@ -48,7 +50,7 @@ public sealed class ClientRegistry : IClientRegistry
         }
 
         _configured = clients.ToFrozenDictionary(StringComparer.Ordinal);
-        _clients = _configured;
+        _current = Snapshot.Of(_configured);
     }
 
     /// <summary>Whether clients can be stored (a store is registered), not only configured.</summary>
@@ -90,9 +92,10 @@ public sealed class ClientRegistry : IClientRegistry
             clients[client.ClientId] = ToRegistered(client.Definition, client.SecretHash);
         }
 
-        var before = Algorithms(_clients.Values);
-        _clients = clients.ToFrozenDictionary(StringComparer.Ordinal);
-        return !before.SetEquals(Algorithms(_clients.Values));
+        var before = Algorithms(_current.Clients.Values);
+        var current = Snapshot.Of(clients);
+        _current = current;
+        return !before.SetEquals(Algorithms(current.Clients.Values));
     }
 
     private static HashSet<string> Algorithms(IEnumerable<RegisteredClient> clients) =>
@@ -115,29 +118,22 @@ public sealed class ClientRegistry : IClientRegistry
         };
     }
 
-    /// <summary>
-    /// The serialised origin (RFC 6454 §6.1: lower-case scheme and host, the port only when not the default) of an
-    /// absolute <c>http</c> or <c>https</c> URI; <see langword="null"/> for any other URI, such as a native app's
-    /// private-use scheme, which no browser script runs at, or one with user information, which no origin has.
-    /// </summary>
-    public static string? OriginOf(string uri) =>
-        Uri.TryCreate(uri, UriKind.Absolute, out var parsed) && (parsed.Scheme == Uri.UriSchemeHttps || parsed.Scheme == Uri.UriSchemeHttp)
-            && parsed.UserInfo.Length == 0
-            ? parsed.GetLeftPart(UriPartial.Authority)
-            : null;
-
     // A public client's own redirect origins, then the ones it lists; each once.
     private static string[] CorsOriginsOf(ClientOptions client) =>
-        client.RedirectUris.Concat(client.AllowedCorsOrigins).Select(OriginOf).OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
+        [.. client.RedirectUris.Concat(client.AllowedCorsOrigins)
+            .Select(uri => WebOrigin.TryGetOriginOf(uri, out var origin) ? origin : null).OfType<string>().Distinct(StringComparer.Ordinal)];
 
     /// <summary>Whether a client with this id is registered.</summary>
-    public bool Contains(string clientId) => _clients.ContainsKey(clientId);
+    public bool Contains(string clientId) => _current.Clients.ContainsKey(clientId);
 
     /// <inheritdoc />
-    public IReadOnlyCollection<RegisteredClient> All => _clients.Values;
+    public IReadOnlyCollection<RegisteredClient> All => _current.Clients.Values;
 
     /// <inheritdoc />
-    public RegisteredClient? Find(string? clientId) => clientId is not null && _clients.TryGetValue(clientId, out var client) ? client : null;
+    public bool AllowsCorsOrigin(string origin) => _current.CorsOrigins.Contains(origin);
+
+    /// <inheritdoc />
+    public RegisteredClient? Find(string? clientId) => clientId is not null && _current.Clients.TryGetValue(clientId, out var client) ? client : null;
 
     /// <inheritdoc />
     public RegisteredClient? Authenticate(string? clientId, string? secret, RequestOrigin origin)
@@ -150,7 +146,7 @@ public sealed class ClientRegistry : IClientRegistry
 
         Span<byte> presented = stackalloc byte[SecretHash.Size];
         SecretHash.Compute(secret, presented);
-        var found = _clients.TryGetValue(clientId, out var client);
+        var found = _current.Clients.TryGetValue(clientId, out var client);
         var matches = SecretHash.FixedTimeEquals(presented, found ? client!.SecretHash ?? DummyHash : DummyHash);
         if (found && client!.SecretHash is not null && matches)
         {
@@ -164,7 +160,14 @@ public sealed class ClientRegistry : IClientRegistry
     // The id is the caller's text: logged only when registered, else cut short so that a flood cannot fill the log.
     private void Refused(string? clientId, RequestOrigin origin)
     {
-        var named = clientId is null || _clients.ContainsKey(clientId) || clientId.Length <= 64 ? clientId : clientId[..64] + "…";
+        var named = clientId is null || _current.Clients.ContainsKey(clientId) || clientId.Length <= 64 ? clientId : clientId[..64] + "…";
         _audit.ClientAuthenticationFailed(named, origin.ClientIp);
+    }
+
+    private sealed record Snapshot(FrozenDictionary<string, RegisteredClient> Clients, FrozenSet<string> CorsOrigins)
+    {
+        public static Snapshot Of(IReadOnlyDictionary<string, RegisteredClient> clients) => new(
+            clients.ToFrozenDictionary(StringComparer.Ordinal),
+            clients.Values.SelectMany(c => c.CorsOrigins).ToFrozenSet(StringComparer.Ordinal));
     }
 }

@@ -15,6 +15,9 @@ public interface IClientRegistry
     /// <returns>The client, or <see langword="null"/> when the id is unknown, the client public or the secret wrong.</returns>
     RegisteredClient? Authenticate(string? clientId, string? secret, RequestOrigin origin);
 
+    /// <summary>Whether a public client allows scripts of <paramref name="origin"/> (as the browser sent it) at the token, revocation and userinfo endpoints.</summary>
+    bool AllowsCorsOrigin(string origin);
+
     /// <summary>Every client, for discovery and key planning.</summary>
     IReadOnlyCollection<RegisteredClient> All { get; }
 }

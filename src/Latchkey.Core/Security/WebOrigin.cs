@@ -22,4 +22,23 @@ public static class WebOrigin
         normalized = uri.GetLeftPart(UriPartial.Authority).ToLowerInvariant();
         return true;
     }
+
+    /// <summary>
+    /// The origin of an absolute <c>http</c> or <c>https</c> URI (a redirect URI, say), normalized as
+    /// <see cref="TryNormalize"/> does.
+    /// </summary>
+    /// <returns>False for any other URI, such as a native app's private-use scheme, which no browser script runs at,
+    /// or one with user information, which no origin has.</returns>
+    public static bool TryGetOriginOf(string? uri, out string origin)
+    {
+        origin = string.Empty;
+        if (string.IsNullOrEmpty(uri) || !Uri.TryCreate(uri, UriKind.Absolute, out var parsed)
+            || (parsed.Scheme != Uri.UriSchemeHttp && parsed.Scheme != Uri.UriSchemeHttps) || parsed.UserInfo.Length > 0)
+        {
+            return false;
+        }
+
+        origin = parsed.GetLeftPart(UriPartial.Authority).ToLowerInvariant();
+        return true;
+    }
 }

@@ -5,7 +5,7 @@ namespace Latchkey.Server.Tests.Infrastructure;
 /// <summary>Starts a server that must refuse to start, and reads why.</summary>
 public static class StartFailure
 {
-    /// <summary>The messages of the start failure and of everything it wraps, joined with <c> | </c>.</summary>
+    /// <summary>The messages of the start failure and of everything it wraps (<see cref="Messages"/>).</summary>
     public static async Task<string> MessagesAsync(TestServerOptions options)
     {
         var exception = await Assert.ThrowsAnyAsync<Exception>(async () =>
@@ -14,16 +14,30 @@ public static class StartFailure
             await server.DisposeAsync();
         });
 
-        var messages = new List<string>();
-        for (Exception? e = exception; e is not null; e = e.InnerException)
+        return Messages(exception);
+    }
+
+    /// <summary>The type and message of <paramref name="exception"/> and of everything it wraps (validation can aggregate several).</summary>
+    private static string Messages(Exception exception)
+    {
+        var parts = new List<string>();
+        var pending = new Stack<Exception>([exception]);
+        while (pending.TryPop(out var current))
         {
-            messages.Add(e.Message);
-            if (e is AggregateException aggregate)
+            parts.Add($"{current.GetType().Name}: {current.Message}");
+            if (current is AggregateException aggregate)
             {
-                messages.AddRange(aggregate.InnerExceptions.Select(i => i.Message));
+                foreach (var inner in aggregate.InnerExceptions)
+                {
+                    pending.Push(inner);
+                }
+            }
+            else if (current.InnerException is { } inner)
+            {
+                pending.Push(inner);
             }
         }
 
-        return string.Join(" | ", messages);
+        return string.Join(" | ", parts);
     }
 }
