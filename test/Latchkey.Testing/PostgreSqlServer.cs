@@ -95,7 +95,10 @@ public sealed class PostgreSqlServer : IAsyncDisposable
         var user = ExternalProcess.IsRoot ? "postgres" : null;
         if (user is not null)
         {
-            await ExternalProcess.RunAsync("chown", ["-R", "postgres", Path.GetDirectoryName(directory)!]);
+            // This server's own folder only: other test processes create and delete their servers' folders beside it
+            // at the same time, and a recursive chown of the shared root fails on a folder that vanishes under it.
+            await ExternalProcess.RunAsync("chown", ["postgres", root]);
+            await ExternalProcess.RunAsync("chown", ["-R", "postgres", directory]);
         }
 
         var data = Path.Combine(directory, "data");
