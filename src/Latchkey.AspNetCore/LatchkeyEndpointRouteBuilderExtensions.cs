@@ -1,3 +1,6 @@
+using Latchkey.AspNetCore.Admin;
+using Latchkey.AspNetCore.Csrf;
+using Microsoft.AspNetCore.Http;
 using Latchkey.AspNetCore.Endpoints;
 using Latchkey.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing;
@@ -44,5 +47,27 @@ public static class LatchkeyEndpointRouteBuilderExtensions
         Latchkey.AspNetCore.OAuth.DiscoveryEndpoints.Map(root);
         Latchkey.AspNetCore.Pages.PageEndpoints.Map(root);
         return api;
+    }
+
+    /// <summary>
+    /// Maps the admin API under <paramref name="prefix"/> (<c>/admin</c> by default): accounts, their sessions, clients and
+    /// signing keys (docs/admin.md). Only operators get past its filter: an account with the admin role by its session (with
+    /// the CSRF token on unsafe methods), or a service client by a client-credentials token with the <c>admin</c> scope.
+    /// Every call is audited with the operator's id. Not part of <see cref="MapLatchkey"/>: a host opts in.
+    /// </summary>
+    public static IEndpointConventionBuilder MapLatchkeyAdmin(this IEndpointRouteBuilder endpoints, string prefix = "/admin")
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var marker = LatchkeyEndpointMetadata.ForApi();
+        var admin = endpoints.MapGroup(prefix).WithMetadata(marker);
+        var guarded = admin.MapGroup(string.Empty)
+            .RequireAuthorization()
+            .RequireCsrfToken()
+            .AddEndpointFilter<RouteGroupBuilder, AdminAuthorizationFilter>();
+        AdminAccountEndpoints.Map(guarded);
+        AdminClientEndpoints.Map(guarded);
+        AdminKeyEndpoints.Map(guarded);
+        GroupFallback.Map(admin, marker);
+        return admin;
     }
 }

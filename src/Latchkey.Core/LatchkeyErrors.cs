@@ -82,6 +82,8 @@ public static class LatchkeyErrors
     public const string PasskeyAlreadyRegistered = "passkey_already_registered";
     /// <summary>The passkey's signature counter did not increase: the authenticator may have been cloned. The sign-in is refused.</summary>
     public const string PasskeySignCountInvalid = "passkey_sign_count_invalid";
+    /// <summary>A client with this id is registered already (in configuration or in the store).</summary>
+    public const string ClientExists = "client_exists";
     /// <summary>An unexpected server fault; never caused by input alone.</summary>
     public const string InternalError = "internal_error";
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Latchkey.Accounts;
+using Latchkey.Accounts.Recovery;
 using Latchkey.Diagnostics;
 using Latchkey.Security;
 using Latchkey.Storage;
@@ -7,9 +8,10 @@ using Latchkey.Storage;
 namespace Latchkey.Server;
 
 /// <summary>
-/// Operator commands on one account, run against the same configuration and stores as the server:
-/// <c>accounts disable|enable|delete &lt;id|email&gt; [--json]</c>. Revocations go through the server's
-/// broadcaster, so running PostgreSQL (and Redis) nodes hear them at once.
+/// Operator commands on accounts, run against the same configuration and stores as the server:
+/// <c>accounts create &lt;email&gt; [--admin]</c> (the first operator, with a generated password shown once),
+/// <c>accounts disable|enable|delete|grant-admin|revoke-admin &lt;id|email&gt;</c>, each with <c>--json</c>.
+/// Revocations go through the server's broadcaster, so running PostgreSQL (and Redis) nodes hear them at once.
 /// </summary>
 internal static class AccountCommands
 {
@@ -19,18 +21,27 @@ internal static class AccountCommands
     /// <summary>A store did not answer; nothing may have changed.</summary>
     public const int StoreFailed = 1;
 
-    /// <summary>The command line is malformed.</summary>
+    /// <summary>The command line is malformed, or the email is not acceptable.</summary>
     public const int Usage = 2;
 
     /// <summary>No account has this id or email.</summary>
     public const int NotFound = 3;
 
-    private const string UsageText = "usage: accounts disable|enable|delete <id|email> [--json] [configuration switches]";
+    /// <summary>An account with this email exists already.</summary>
+    public const int Conflict = 4;
+
+    private const string Actor = "operator (command line)";
+
+    private const string UsageText = """
+        usage: accounts create <email> [--admin] [--json]
+               accounts disable|enable|delete|grant-admin|revoke-admin <id|email> [--json]
+        (then any configuration switches, as for the server: --ConnectionStrings:Latchkey=...)
+        """;
 
     /// <summary>Runs the command named by <paramref name="args"/> (which start with <c>accounts</c>).</summary>
     public static async Task<int> RunAsync(string[] args)
     {
-        if (args is not ["accounts", "disable" or "enable" or "delete", var target, ..] || target.StartsWith('-'))
+        if (args is not ["accounts", "create" or "disable" or "enable" or "delete" or "grant-admin" or "revoke-admin", var target, ..] || target.StartsWith('-'))
         {
             await Console.Error.WriteLineAsync(UsageText);
             return Usage;
@@ -38,46 +49,138 @@ internal static class AccountCommands
 
         var action = args[1];
         var json = args.Contains("--json", StringComparer.Ordinal);
-        var rest = args[3..].Where(a => a != "--json").ToArray();
+        var admin = args.Contains("--admin", StringComparer.Ordinal);
+        if (admin && action != "create")
+        {
+            await Console.Error.WriteLineAsync(UsageText);
+            return Usage;
+        }
+
+        var rest = args[3..].Where(a => a is not "--json" and not "--admin").ToArray();
         // Logs go to standard error, so that standard output holds only the command's answer (one JSON object with --json).
         await using var app = LatchkeyServer.Build(["--Logging:Console:LogToStandardErrorThreshold=Trace", .. rest]);
-        var store = app.Services.GetRequiredService<IAccountStore>();
-        var lifecycle = app.Services.GetRequiredService<AccountLifecycleService>();
-        var origin = new RequestOrigin(null, null);
+        var output = new CommandOutput(json, action);
         try
         {
-            var account = target.Contains('@', StringComparison.Ordinal)
-                ? await store.FindByNormalizedEmailAsync(EmailAddress.Normalize(target.Trim()), CancellationToken.None)
-                : await store.FindByIdAsync(target, CancellationToken.None);
-            var result = account is null
-                ? new AccountLifecycleResult(AccountLifecycleStatus.NotFound, null)
-                : action switch
-                {
-                    "disable" => await lifecycle.DisableAsync(account.Id, SecurityAudit.LifecycleActor.Operator, origin, CancellationToken.None),
-                    "enable" => await lifecycle.EnableAsync(account.Id, SecurityAudit.LifecycleActor.Operator, origin, CancellationToken.None),
-                    _ => await lifecycle.DeleteAsync(account.Id, origin, CancellationToken.None),
-                };
-            var found = result.Status == AccountLifecycleStatus.Done;
-            await WriteAsync(json, action, account?.Id, found ? "done" : "not_found", found ? $"Account {account!.Id}: {action}d." : $"No account matches {target}.");
-            return found ? Done : NotFound;
+            if (action == "create")
+            {
+                return await CreateAsync(app.Services, target, admin, output);
+            }
+
+            var account = await CommandTargets.FindAccountAsync(app.Services, target);
+            if (account is null)
+            {
+                await output.WriteAsync(null, "not_found", $"No account matches {target}.");
+                return NotFound;
+            }
+
+            var lifecycle = app.Services.GetRequiredService<AccountLifecycleService>();
+            var origin = new RequestOrigin(null, null);
+            switch (action)
+            {
+                case "disable":
+                    await lifecycle.DisableAsync(account.Id, SecurityAudit.LifecycleActor.Operator, origin, CancellationToken.None);
+                    break;
+                case "enable":
+                    await lifecycle.EnableAsync(account.Id, SecurityAudit.LifecycleActor.Operator, origin, CancellationToken.None);
+                    break;
+                case "delete":
+                    await lifecycle.DeleteAsync(account.Id, origin, CancellationToken.None);
+                    break;
+                default:
+                    var roles = action == "grant-admin" ? account.Roles | AccountRoles.Admin : account.Roles & ~AccountRoles.Admin;
+                    await app.Services.GetRequiredService<IAccountStore>().SetRolesAsync(account.Id, roles, CancellationToken.None);
+                    app.Services.GetRequiredService<SecurityAudit>().AccountRolesChanged(account.Id, roles, Actor);
+                    break;
+            }
+
+            await output.WriteAsync(account.Id, "done", $"Account {account.Id}: {Past(action)}.");
+            return Done;
         }
         catch (StoreUnavailableException ex)
         {
-            await WriteAsync(json, action, null, "store_unavailable", ex.Message);
+            await output.WriteAsync(null, "store_unavailable", ex.Message);
             return StoreFailed;
         }
     }
 
-    // The JSON form is one object per run, for scripts: {"action","id","result","message"}.
-    private static async Task WriteAsync(bool json, string action, string? id, string result, string message)
+    // The first operator: an account made here, whose generated password is printed once (change it after signing in).
+    // The operator vouches for the address, so it counts as verified.
+    private static async Task<int> CreateAsync(IServiceProvider services, string email, bool admin, CommandOutput output)
+    {
+        var password = RandomTokens.Create(18);
+        var result = await services.GetRequiredService<AccountService>().RegisterAsync(email, password, null, CancellationToken.None);
+        switch (result.Status)
+        {
+            case RegistrationStatus.EmailTaken:
+                await output.WriteAsync(null, "conflict", $"An account with the email {email.Trim()} exists already (grant-admin makes it an operator).");
+                return Conflict;
+            case RegistrationStatus.Invalid:
+            case RegistrationStatus.Throttled:
+                await output.WriteAsync(null, "invalid", string.Join(" ", result.Errors?.Values.SelectMany(v => v) ?? ["The account was refused."]));
+                return Usage;
+        }
+
+        var account = result.Account!;
+        var time = services.GetRequiredService<TimeProvider>();
+        await services.GetRequiredService<IAccountTokenStore>().MarkEmailVerifiedAsync(account.Id, StoredTime.Truncate(time.GetUtcNow()), CancellationToken.None);
+        if (admin)
+        {
+            await services.GetRequiredService<IAccountStore>().SetRolesAsync(account.Id, AccountRoles.Admin, CancellationToken.None);
+            services.GetRequiredService<SecurityAudit>().AccountRolesChanged(account.Id, AccountRoles.Admin, Actor);
+        }
+
+        await output.WriteAsync(
+            account.Id, "done", $"Account {account.Id} created{(admin ? " with the admin role" : string.Empty)}.",
+            ("password", password), text: $"Password (shown once, change it after signing in): {password}");
+        return Done;
+    }
+
+    private static string Past(string action) => action switch
+    {
+        "grant-admin" => "admin role granted",
+        "revoke-admin" => "admin role revoked",
+        _ => action + "d",
+    };
+}
+
+/// <summary>
+/// The answer of an operator command: a sentence on standard output (errors on standard error), or with <c>--json</c> one
+/// object per run, for scripts: <c>{"action","id","result","message", …}</c>.
+/// </summary>
+internal sealed class CommandOutput(bool json, string action)
+{
+    public async Task WriteAsync(string? id, string result, string message, (string Name, object? Value)? extra = null, string? text = null)
     {
         if (!json)
         {
             await (result == "done" ? Console.Out : Console.Error).WriteLineAsync(message);
+            if (text is not null)
+            {
+                await Console.Out.WriteLineAsync(text);
+            }
+
             return;
         }
 
-        var output = new Dictionary<string, string?> { ["action"] = action, ["id"] = id, ["result"] = result, ["message"] = message };
+        var output = new Dictionary<string, object?> { ["action"] = action, ["id"] = id, ["result"] = result, ["message"] = message };
+        if (extra is { } member)
+        {
+            output[member.Name] = member.Value;
+        }
+
         await Console.Out.WriteLineAsync(JsonSerializer.Serialize(output));
+    }
+}
+
+/// <summary>How operator commands name an account: by id, or by email when the argument has an <c>@</c>.</summary>
+internal static class CommandTargets
+{
+    public static Task<Account?> FindAccountAsync(IServiceProvider services, string target)
+    {
+        var store = services.GetRequiredService<IAccountStore>();
+        return target.Contains('@', StringComparison.Ordinal)
+            ? store.FindByNormalizedEmailAsync(EmailAddress.Normalize(target.Trim()), CancellationToken.None)
+            : store.FindByIdAsync(target, CancellationToken.None);
     }
 }

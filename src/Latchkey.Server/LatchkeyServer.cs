@@ -69,6 +69,8 @@ public static class LatchkeyServer
         StartupChecks.ValidateOptions(app.Services);
         app.UseLatchkey(o => o.HandleAllErrors = true);
         app.MapLatchkey();
+        // The admin API (docs/admin.md): inert until an operator exists (`accounts create <email> --admin`, or a client with the admin scope).
+        app.MapLatchkeyAdmin();
         if (openApi)
         {
             app.MapOpenApi("/openapi/{documentName}.json");

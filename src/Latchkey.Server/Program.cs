@@ -8,8 +8,15 @@ return await StartupErrors.ReportAsync(args switch
     // servers pick it up at their next key refresh.
     ["keys", "rotate", ..] => () => KeyCommands.RotateAsync(args[2..]),
 
-    // `accounts disable|enable|delete <id|email> [--json]` changes one account and exits (AccountCommands).
+    // `keys list [--json]` and `keys retire <kid>` show the keys and retire one at once (after a compromise).
+    ["keys", "list", ..] => () => KeyCommands.ListAsync(args[2..]),
+    ["keys", "retire", ..] => () => KeyCommands.RetireAsync(args[2..]),
+
+    // `accounts create|disable|enable|delete|grant-admin|revoke-admin …` creates or changes one account and exits (AccountCommands).
     ["accounts", ..] => () => AccountCommands.RunAsync(args),
+
+    // `sessions list|end <id|email> …` lists or ends an account's sessions and exits (SessionCommands).
+    ["sessions", ..] => () => SessionCommands.RunAsync(args),
 
     // `clients list|add|update|rotate-secret|remove …` manages the stored clients and exits (ClientCommands).
     ["clients", ..] => () => ClientCommands.RunAsync(args),

@@ -230,5 +230,8 @@ internal static class PostgreSqlMigrations
                 updated_at bigint NOT NULL
             );
             """),
+        new(11, "Account roles (the admin API)", """
+            ALTER TABLE accounts ADD COLUMN roles bigint NOT NULL DEFAULT 0;
+            """),
     ];
 }

@@ -6,7 +6,7 @@ namespace Latchkey.Stores.Relational;
 /// <summary>Accounts in a SQL database.</summary>
 public class RelationalAccountStore : IAccountStore
 {
-    private const string Columns = "id, email, email_normalized, password_hash, created_at, password_changed_at, token_generation, email_verified_at, disabled_at";
+    private const string Columns = "id, email, email_normalized, password_hash, created_at, password_changed_at, token_generation, email_verified_at, disabled_at, roles";
     private readonly RelationalDatabase _database;
 
     /// <summary>Creates the store.</summary>
@@ -19,7 +19,7 @@ public class RelationalAccountStore : IAccountStore
         return _database.RunAsync(async connection =>
         {
             await using var command = connection.Command(
-                "INSERT INTO accounts (" + Columns + ") VALUES (@id, @email, @norm, @hash, @created, @changed, @generation, @verified, @disabled) ON CONFLICT DO NOTHING",
+                "INSERT INTO accounts (" + Columns + ") VALUES (@id, @email, @norm, @hash, @created, @changed, @generation, @verified, @disabled, @roles) ON CONFLICT DO NOTHING",
                 ("id", account.Id),
                 ("email", account.Email),
                 ("norm", account.NormalizedEmail),
@@ -28,7 +28,8 @@ public class RelationalAccountStore : IAccountStore
                 ("changed", account.PasswordChangedAt.ToUnixMs()),
                 ("generation", account.TokenGeneration),
                 ("verified", account.EmailVerifiedAt?.ToUnixMs()),
-                ("disabled", account.DisabledAt?.ToUnixMs()));
+                ("disabled", account.DisabledAt?.ToUnixMs()),
+                ("roles", (long)account.Roles));
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
         }, cancellationToken);
     }
@@ -70,6 +71,41 @@ public class RelationalAccountStore : IAccountStore
         }, cancellationToken);
 
     /// <inheritdoc />
+    public Task<bool> SetRolesAsync(string id, AccountRoles roles, CancellationToken cancellationToken) =>
+        _database.RunAsync(async connection =>
+        {
+            await using var command = connection.Command("UPDATE accounts SET roles = @roles WHERE id = @id", ("id", id), ("roles", (long)roles));
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<Account>> SearchAsync(AccountSearch search, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(search);
+        ArgumentOutOfRangeException.ThrowIfLessThan(search.Limit, 1);
+        // LIKE with its wildcards escaped means the same in SQLite and PostgreSQL; both sides are normalized (upper case).
+        // No email is empty, so the first page starts after the empty string.
+        var pattern = string.IsNullOrEmpty(search.EmailContains)
+            ? "%"
+            : "%" + search.EmailContains.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+        return _database.RunAsync<IReadOnlyList<Account>>(async connection =>
+        {
+            await using var command = connection.Command(
+                "SELECT " + Columns + " FROM accounts WHERE email_normalized LIKE @pattern ESCAPE '\\' AND email_normalized > @after "
+                + "ORDER BY email_normalized LIMIT @limit",
+                ("pattern", pattern), ("after", search.After ?? string.Empty), ("limit", (long)search.Limit));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var page = new List<Account>();
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                page.Add(Read(reader));
+            }
+
+            return page;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken) =>
         _database.RunAsync(async connection =>
         {
@@ -95,5 +131,6 @@ public class RelationalAccountStore : IAccountStore
         reader.GetTime(5),
         reader.GetInt64(6),
         reader.IsDBNull(7) ? null : reader.GetTime(7),
-        reader.IsDBNull(8) ? null : reader.GetTime(8));
+        reader.IsDBNull(8) ? null : reader.GetTime(8),
+        (AccountRoles)reader.GetInt64(9));
 }

@@ -231,5 +231,8 @@ internal static class SqliteMigrations
                 updated_at INTEGER NOT NULL
             ) STRICT;
             """),
+        new(11, "Account roles (the admin API)", """
+            ALTER TABLE accounts ADD COLUMN roles INTEGER NOT NULL DEFAULT 0;
+            """),
     ];
 }

@@ -116,4 +116,74 @@ public sealed class AccountLifecycleClusterTests(ThreeNodeCluster cluster)
             }
         }
     }
+    [Fact]
+    public async Task FirstAdmin_FromTheCommandLine_DisablesAnAccountThroughTheAdminApi_AndItsSessionsDieOnEveryNode()
+    {
+        // The first operator, made by the command line against PostgreSQL; its generated password is printed once.
+        var adminEmail = TestData.NewEmail();
+        var (created, createdOutput) = await cluster.Cluster.RunCommandAsync("accounts", "create", adminEmail, "--admin", "--json");
+        Assert.True(created == 0, createdOutput);
+        var answer = System.Text.Json.Nodes.JsonNode.Parse(createdOutput.Split('\n').First(l => l.StartsWith('{')))!;
+        var admin = await cluster.A.LoginAsync(adminEmail, answer["password"]!.GetValue<string>());
+
+        var email = TestData.NewEmail();
+        var userId = await cluster.A.RegisterAsync(email);
+        var onB = await cluster.B.LoginAsync(email);
+        var onC = await cluster.C.LoginAsync(email);
+        var pair = await cluster.B.PasswordGrantAsync(email);
+
+        using (var disable = await cluster.A.SendAsync(HttpMethod.Post, $"admin/accounts/{userId}/disable", admin, json: new { }))
+        {
+            Assert.Equal(HttpStatusCode.OK, disable.StatusCode);
+        }
+
+        await Poll.UntilAsync(async () => await cluster.B.MeStatusAsync(onB) == HttpStatusCode.Unauthorized, Bound, "session on B refused");
+        await Poll.UntilAsync(async () => await cluster.C.MeStatusAsync(onC) == HttpStatusCode.Unauthorized, Bound, "session on C refused");
+        foreach (var node in cluster.Nodes)
+        {
+            await Poll.UntilAsync(async () => await node.MeStatusAsync(pair.AccessToken) == HttpStatusCode.Unauthorized, Bound, $"access token on {node.Name} refused");
+        }
+
+        // The role lives in PostgreSQL: another node sees the operator as one, and stops as soon as the command revokes it.
+        using (var onOtherNode = await cluster.C.SendAsync(HttpMethod.Get, $"admin/accounts/{userId}", admin))
+        {
+            Assert.Equal(HttpStatusCode.OK, onOtherNode.StatusCode);
+        }
+
+        var (revoked, revokedOutput) = await cluster.Cluster.RunCommandAsync("accounts", "revoke-admin", adminEmail);
+        Assert.True(revoked == 0, revokedOutput);
+        using var refused = await cluster.C.SendAsync(HttpMethod.Get, $"admin/accounts/{userId}", admin);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task SessionCommands_ListAndEndAnAccountsSessions_OnPostgreSqlAndRedis()
+    {
+        var email = TestData.NewEmail();
+        await cluster.A.RegisterAsync(email);
+        var onB = await cluster.B.LoginAsync(email);
+        var onC = await cluster.C.LoginAsync(email);
+
+        var (listed, listOutput) = await cluster.Cluster.RunCommandAsync("sessions", "list", email, "--json");
+        Assert.True(listed == 0, listOutput);
+        var sessions = System.Text.Json.Nodes.JsonNode.Parse(listOutput.Split('\n').First(l => l.StartsWith('{')))!["sessions"]!.AsArray();
+        Assert.Equal(2, sessions.Count);
+
+        using (var current = await cluster.B.SendAsync(HttpMethod.Get, "api/session", onB))
+        {
+            var id = (await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>(current.Content))!["session"]!["id"]!.GetValue<string>();
+            Assert.Contains(sessions, s => s!["id"]!.GetValue<string>() == id);
+            var (ended, endOutput) = await cluster.Cluster.RunCommandAsync("sessions", "end", email, id);
+            Assert.True(ended == 0, endOutput);
+        }
+
+        await Poll.UntilAsync(async () => await cluster.B.MeStatusAsync(onB) == HttpStatusCode.Unauthorized, Bound, "ended session refused");
+        Assert.Equal(HttpStatusCode.OK, await cluster.C.MeStatusAsync(onC));
+
+        var (all, allOutput) = await cluster.Cluster.RunCommandAsync("sessions", "end", email, "--all");
+        Assert.True(all == 0, allOutput);
+        await Poll.UntilAsync(async () => await cluster.C.MeStatusAsync(onC) == HttpStatusCode.Unauthorized, Bound, "every session refused");
+        var (missing, _) = await cluster.Cluster.RunCommandAsync("sessions", "end", "nobody@example.com", "--all");
+        Assert.Equal(3, missing);
+    }
 }

@@ -21,7 +21,7 @@ public sealed class SqliteDatabaseTests
         Assert.Equal("wal", (string?)await mode.ExecuteScalarAsync());
         await using var versions = connection.CreateCommand();
         versions.CommandText = "SELECT group_concat(version) FROM (SELECT version FROM schema_migrations ORDER BY version)";
-        Assert.Equal("1,2,3,4,5,6,7,8,9,10", (string?)await versions.ExecuteScalarAsync());
+        Assert.Equal("1,2,3,4,5,6,7,8,9,10,11", (string?)await versions.ExecuteScalarAsync());
     }
 
     [Fact]
@@ -44,7 +44,7 @@ public sealed class SqliteDatabaseTests
         await connection.OpenAsync();
         await using var count = connection.CreateCommand();
         count.CommandText = "SELECT COUNT(*) FROM schema_migrations";
-        Assert.Equal(10L, (long)(await count.ExecuteScalarAsync())!);
+        Assert.Equal(11L, (long)(await count.ExecuteScalarAsync())!);
     }
 
     private static SqliteDatabase Open(string directory) => new(

@@ -277,7 +277,7 @@ public sealed class SecurityEventTests(TokenServerFixture fixture) : IClassFixtu
         Assert.Equal(events.Count, events.Select(e => e.Attribute!.EventId).Distinct().Count());
         foreach (var (method, attribute) in events)
         {
-            Assert.InRange(attribute!.EventId, 1500, 1599);
+            Assert.InRange(attribute!.EventId, 1500, 1699);
             Assert.Equal(method, attribute.EventName);
             Assert.Matches(new Regex($@"\| {attribute.EventId} \| `{attribute.EventName}` \| {attribute.Level} \|"), doc);
         }

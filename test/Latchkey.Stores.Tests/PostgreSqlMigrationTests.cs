@@ -21,7 +21,7 @@ public sealed class PostgreSqlMigrationTests
             await using var connection = new Npgsql.NpgsqlConnection(connectionString);
             await connection.OpenAsync();
             await using var command = new Npgsql.NpgsqlCommand("SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migrations", connection);
-            Assert.Equal("1,2,3,4,5,6,7,8,9,10", (string?)await command.ExecuteScalarAsync());
+            Assert.Equal("1,2,3,4,5,6,7,8,9,10,11", (string?)await command.ExecuteScalarAsync());
         }
         finally
         {

@@ -51,6 +51,7 @@ public static class LatchkeyProblems
         [LatchkeyErrors.NotFound] = (404, "Not found."),
         [LatchkeyErrors.MethodNotAllowed] = (405, "The method is not allowed here."),
         [LatchkeyErrors.EmailTaken] = (409, "An account with this email address exists."),
+        [LatchkeyErrors.ClientExists] = (409, "A client with this id exists."),
         [LatchkeyErrors.PayloadTooLarge] = (413, "The request body is too large."),
         [LatchkeyErrors.UnsupportedMediaType] = (415, "The request body must be application/json."),
         [LatchkeyErrors.HeadersTooLarge] = (431, "The request headers are too large."),

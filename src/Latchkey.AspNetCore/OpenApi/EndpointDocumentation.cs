@@ -41,6 +41,10 @@ internal static class EndpointDocumentation
     public static RouteHandlerBuilder AcceptsOAuthParameters<TParameters>(this RouteHandlerBuilder builder) where TParameters : notnull =>
         builder.WithMetadata(new RequestBodyMetadata(typeof(TParameters), FormContentType));
 
+    /// <summary>The query parameters of a GET that reads them by hand: the members of <typeparamref name="TQuery"/>.</summary>
+    public static RouteHandlerBuilder AcceptsQuery<TQuery>(this RouteHandlerBuilder builder) where TQuery : notnull =>
+        builder.WithMetadata(new RequestBodyMetadata(typeof(TQuery), FormContentType));
+
     /// <summary>The problem codes the endpoint answers (other than the ones any endpoint may), one response per status.</summary>
     public static RouteHandlerBuilder Refuses(this RouteHandlerBuilder builder, params string[] codes) => builder.Refuses<LatchkeyProblem>(codes);
 

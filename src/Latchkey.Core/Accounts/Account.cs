@@ -16,6 +16,7 @@ namespace Latchkey.Accounts;
 /// When an operator disabled the account, or <see langword="null"/> while it is enabled. A disabled account
 /// cannot sign in, refresh or use a session; its data stays until it is deleted.
 /// </param>
+/// <param name="Roles">What the account may do beyond its own account: <see cref="AccountRoles.Admin"/> opens the admin API to its sessions.</param>
 public sealed record Account(
     string Id,
     string Email,
@@ -25,4 +26,5 @@ public sealed record Account(
     DateTimeOffset PasswordChangedAt,
     long TokenGeneration = 0,
     DateTimeOffset? EmailVerifiedAt = null,
-    DateTimeOffset? DisabledAt = null);
+    DateTimeOffset? DisabledAt = null,
+    AccountRoles Roles = AccountRoles.None);

@@ -28,6 +28,16 @@ public interface IAccountStore
     /// <returns><see langword="false"/> when the account does not exist.</returns>
     Task<bool> SetDisabledAtAsync(string id, DateTimeOffset? disabledAt, CancellationToken cancellationToken);
 
+    /// <summary>Replaces the account's roles.</summary>
+    /// <returns><see langword="false"/> when the account does not exist.</returns>
+    Task<bool> SetRolesAsync(string id, AccountRoles roles, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// One page of accounts in normalized-email order: those whose normalized email contains
+    /// <see cref="AccountSearch.EmailContains"/> (all when it is empty) and sorts after <see cref="AccountSearch.After"/>.
+    /// </summary>
+    Task<IReadOnlyList<Account>> SearchAsync(AccountSearch search, CancellationToken cancellationToken);
+
     /// <summary>
     /// Deletes the account and, in the same step, every row that belongs to it (sessions, refresh-token
     /// families and their tokens, and whatever else references the account).

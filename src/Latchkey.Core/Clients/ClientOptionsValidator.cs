@@ -29,9 +29,15 @@ public static class ClientOptionsValidator
             failures.Add($"{key}:ClientSecret must have at least 16 characters.");
         }
 
-        if (!Grants.Scopes.TryParse(client.Scopes, out _))
+        if (!Grants.Scopes.TryParse(client.Scopes, out var scopes))
         {
             failures.Add($"{key}:Scopes must be space-separated scope names.");
+        }
+        else if (scopes.Contains(Grants.Scopes.Admin, StringComparer.Ordinal)
+            && (!client.IsConfidential || client.EffectiveGrantTypes is not ["client_credentials"]))
+        {
+            // A user's token must never open the admin API: an operator uses a session, a service its own credentials.
+            failures.Add($"{key}:Scopes: only a service client (a ClientSecret, GrantTypes client_credentials alone) may have the admin scope.");
         }
 
         ValidateClientFlows(client, key, failures);

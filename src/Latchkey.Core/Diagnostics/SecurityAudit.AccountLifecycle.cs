@@ -11,7 +11,7 @@ public sealed partial class SecurityAudit
         /// <summary>The account's owner, after re-entering the password.</summary>
         Owner,
 
-        /// <summary>An operator, from the server's command line.</summary>
+        /// <summary>An operator, from the server's command line or the admin API (whose own events name the operator).</summary>
         Operator,
     }
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace Latchkey.Diagnostics;
 
 /// <summary>
-/// The audit trail: security events with stable ids (1500-1599) in the log category
+/// The audit trail: security events with stable ids (1500-1699) in the log category
 /// <see cref="Category"/>, so that operators can route them apart from diagnostics. Every value is a
 /// named field (account id, public session id, refresh-token family id, client id, client address,
 /// reason); none is ever a password, session id, token, client secret or key. docs/security-events.md
@@ -44,6 +44,9 @@ public sealed partial class SecurityAudit
 
         /// <summary>A login from the same browser replaced it (session fixation defence).</summary>
         ReplacedAtLogin,
+
+        /// <summary>An operator ended it through the admin API or the command line.</summary>
+        EndedByOperator,
     }
 
     /// <summary>Why a presented device token did not count for the login that presented it.</summary>

@@ -6,6 +6,12 @@ public static class Scopes
     /// <summary>The longest scope string accepted.</summary>
     public const int MaxLength = 1024;
 
+    /// <summary>
+    /// The scope that opens the admin API to a service's client-credentials token. Only a confidential client whose one
+    /// grant type is <c>client_credentials</c> may hold it, so no user's token ever carries it.
+    /// </summary>
+    public const string Admin = "admin";
+
     /// <summary>Splits and checks a requested scope; duplicates are folded, order kept.</summary>
     /// <returns><see langword="false"/> when the value is malformed.</returns>
     public static bool TryParse(string? scope, out IReadOnlyList<string> tokens)

@@ -58,6 +58,76 @@ public sealed class KeyRingManager : IDisposable
     /// <summary>Schedules a new key now: it is published at once and signs after <see cref="KeyOptions.PublishAhead"/>.</summary>
     public Task RotateNowAsync(CancellationToken cancellationToken) => RunAsync(rotateNow: true, cancellationToken);
 
+    /// <summary>The stored keys with what each does at this moment, in sequence order.</summary>
+    public async Task<IReadOnlyList<SigningKeyInfo>> ListAsync(CancellationToken cancellationToken)
+    {
+        var keys = await _store.ListAsync(cancellationToken).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+        var list = new List<SigningKeyInfo>(keys.Count);
+        foreach (var key in keys)
+        {
+            var band = key.Sequence / SigningKeyRing.ChainSize;
+            var signer = InBand(keys, band).LastOrDefault(k => k.ActivatesAt <= now);
+            var state = key.ActivatesAt > now ? SigningKeyState.Pending : ReferenceEquals(signer, key) ? SigningKeyState.Signing : SigningKeyState.Retiring;
+            list.Add(new SigningKeyInfo(key.Kid, key.Algorithm, band == 0 ? SigningKeyUse.AccessTokens : SigningKeyUse.IdTokens, state, key.CreatedAt, key.ActivatesAt));
+        }
+
+        return list;
+    }
+
+    /// <summary>
+    /// Retires a key at once, as after a compromise: it leaves the store, the JWKS and this node's ring, so that every token
+    /// it signed is refused here now and on other nodes at their next refresh (<see cref="KeyOptions.RefreshInterval"/>).
+    /// When it is the key that signs, a replacement is added that signs at once: waiting out <see cref="KeyOptions.PublishAhead"/>
+    /// would keep the retired key signing, and a verifier meeting the new <c>kid</c> fetches the JWKS again.
+    /// </summary>
+    /// <param name="kid">The key id.</param>
+    /// <param name="actor">Who asked, for the audit trail.</param>
+    /// <param name="cancellationToken">Cancels the wait for the ring and the store reads; once the store changes, the rest runs.</param>
+    /// <returns>The replacement's key id when one was added; <see langword="null"/> in <c>Found</c> when no key has <paramref name="kid"/>.</returns>
+    public async Task<(bool Found, string? Replacement)> RetireAsync(string kid, string actor, CancellationToken cancellationToken)
+    {
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            for (var attempt = 0; attempt < 3; attempt++)
+            {
+                var keys = await _store.ListAsync(cancellationToken).ConfigureAwait(false);
+                var key = keys.FirstOrDefault(k => k.Kid == kid);
+                if (key is null)
+                {
+                    return (false, null);
+                }
+
+                var band = key.Sequence / SigningKeyRing.ChainSize;
+                var chain = InBand(keys, band);
+                var now = _time.GetUtcNow();
+                StoredSigningKey? replacement = null;
+                if (ReferenceEquals(chain.LastOrDefault(k => k.ActivatesAt <= now), key))
+                {
+                    replacement = Create(chain[^1].Sequence + 1, band == 0 ? _options.Value.Algorithm : key.Algorithm, now, now);
+                    if (!await _store.TryAddAsync(replacement, CancellationToken.None).ConfigureAwait(false))
+                    {
+                        continue; // Another node added that sequence first: look again.
+                    }
+
+                    _audit.KeyRotated(replacement.Kid, replacement.Algorithm, replacement.Sequence, replacement.ActivatesAt);
+                }
+
+                await _store.DeleteRangeAsync(key.Sequence, key.Sequence + 1, CancellationToken.None).ConfigureAwait(false);
+                _audit.KeyRetired(kid, actor, replacement?.Kid);
+                Load(await _store.ListAsync(CancellationToken.None).ConfigureAwait(false));
+                return (true, replacement?.Kid);
+            }
+
+            throw new Storage.StoreUnavailableException("Other nodes kept adding signing keys while this one retired a key; try again.");
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
     private async Task RunAsync(bool rotateNow, CancellationToken cancellationToken)
     {
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -131,7 +201,7 @@ public sealed class KeyRingManager : IDisposable
         return chains;
     }
 
-    private static List<StoredSigningKey> InBand(IEnumerable<StoredSigningKey> keys, long band) =>
+    private static List<StoredSigningKey> InBand(IReadOnlyList<StoredSigningKey> keys, long band) =>
         keys.Where(k => k.Sequence / SigningKeyRing.ChainSize == band).ToList();
 
     private StoredSigningKey? NextKey(List<StoredSigningKey> keys, long band, string algorithm, bool rotateNow)

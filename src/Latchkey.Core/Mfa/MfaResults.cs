@@ -86,3 +86,9 @@ public sealed record PendingMfaChallenge(Account Account, byte[] Hash);
 /// <param name="Account">The account signing in.</param>
 /// <param name="Methods">Every method the sign-in used, the password included.</param>
 public sealed record SecondFactorSignIn(Account Account, AuthenticationMethods Methods);
+
+/// <summary>What <see cref="MfaService.ResetAsync"/> removed.</summary>
+/// <param name="Totp">Whether an authenticator (confirmed or pending) was removed.</param>
+/// <param name="RecoveryCodes">How many unused recovery codes were removed.</param>
+/// <param name="Passkeys">How many passkeys were removed.</param>
+public sealed record MfaReset(bool Totp, int RecoveryCodes, int Passkeys);

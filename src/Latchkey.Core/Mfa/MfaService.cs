@@ -226,6 +226,28 @@ public sealed class MfaService
         return removed;
     }
 
+    /// <summary>
+    /// An operator's reset for a user who lost their second factor: removes the authenticator (confirmed or pending), the
+    /// recovery codes and every passkey, so that the next sign-in is by password alone (and, where a second factor is
+    /// required, goes on to enrolment).
+    /// </summary>
+    /// <returns>What was removed.</returns>
+    public async Task<MfaReset> ResetAsync(string accountId, string actor, CancellationToken cancellationToken)
+    {
+        var totp = await _store.FindTotpAsync(accountId, cancellationToken).ConfigureAwait(false);
+        var codes = await _store.CountRecoveryCodesAsync(accountId, cancellationToken).ConfigureAwait(false);
+        var passkeys = (await _passkeys.ListAsync(accountId, cancellationToken).ConfigureAwait(false)).Count;
+
+        // Once started it finishes: a half reset would leave the user locked out of what is left.
+        var none = CancellationToken.None;
+        var removedTotp = totp is not null && await _store.DeleteTotpAsync(accountId, none).ConfigureAwait(false);
+        await _store.DeleteRecoveryCodesAsync(accountId, none).ConfigureAwait(false);
+        await _passkeys.DeleteAllAsync(accountId, none).ConfigureAwait(false);
+        var reset = new MfaReset(removedTotp, codes, passkeys);
+        _audit.MfaReset(accountId, actor, $"totp={removedTotp} recoveryCodes={codes} passkeys={passkeys}");
+        return reset;
+    }
+
     /// <summary>Replaces the account's recovery codes with a new set, shown once; the old ones stop working.</summary>
     public async Task<MfaResult<string[]>> RegenerateRecoveryCodesAsync(string accountId, IPAddress? clientAddress, CancellationToken cancellationToken)
     {

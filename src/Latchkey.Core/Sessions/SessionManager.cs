@@ -146,7 +146,12 @@ public sealed class SessionManager
 
     /// <summary>Ends one of the user's sessions by its public id.</summary>
     /// <returns>The ended session, or <see langword="null"/> when the user has no such session.</returns>
-    public async Task<Session?> EndByPublicIdAsync(string userId, string publicId, RequestOrigin origin, CancellationToken cancellationToken)
+    public Task<Session?> EndByPublicIdAsync(string userId, string publicId, RequestOrigin origin, CancellationToken cancellationToken) =>
+        EndByPublicIdAsync(userId, publicId, SecurityAudit.SessionEnd.RevokedByOwner, origin, cancellationToken);
+
+    /// <summary>Ends one of the user's sessions by its public id, for the reason the audit trail records.</summary>
+    /// <returns>The ended session, or <see langword="null"/> when the user has no such session.</returns>
+    public async Task<Session?> EndByPublicIdAsync(string userId, string publicId, SecurityAudit.SessionEnd reason, RequestOrigin origin, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(publicId) || publicId.Length > 64)
         {
@@ -157,7 +162,7 @@ public sealed class SessionManager
         if (ended is not null)
         {
             _cache.Remove(ended.IdHash);
-            _audit.SessionEnded(ended.PublicId, userId, SecurityAudit.SessionEnd.RevokedByOwner, origin.ClientIp);
+            _audit.SessionEnded(ended.PublicId, userId, reason, origin.ClientIp);
             await _revocation.RevokeSessionTokensAsync(ended.PublicId, origin, cancellationToken).ConfigureAwait(false);
             await NotifyClientsAsync(ended.PublicId).ConfigureAwait(false);
         }

@@ -47,6 +47,10 @@ public sealed class HostedLatchkeyErrorTests
 
         public Task<bool> SetDisabledAtAsync(string id, DateTimeOffset? disabledAt, CancellationToken cancellationToken) => throw Down();
 
+        public Task<bool> SetRolesAsync(string id, AccountRoles roles, CancellationToken cancellationToken) => throw Down();
+
+        public Task<IReadOnlyList<Account>> SearchAsync(AccountSearch search, CancellationToken cancellationToken) => throw Down();
+
         public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken) => throw Down();
 
         private static StoreUnavailableException Down() => new("The account store is down.");
