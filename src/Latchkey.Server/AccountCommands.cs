@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Latchkey.Accounts;
-using Latchkey.Accounts.Recovery;
 using Latchkey.Diagnostics;
 using Latchkey.Security;
 using Latchkey.Storage;
@@ -32,16 +31,20 @@ internal static class AccountCommands
 
     private const string Actor = "operator (command line)";
 
+    private static readonly string[] AdminRole = ["admin"];
+
     private const string UsageText = """
         usage: accounts create <email> [--admin] [--json]
-               accounts disable|enable|delete|grant-admin|revoke-admin <id|email> [--json]
+               accounts find <part of an email> [--json]
+               accounts disable|enable|delete|grant-admin|revoke-admin|reset-mfa <id|email> [--json]
         (then any configuration switches, as for the server: --ConnectionStrings:Latchkey=...)
         """;
 
     /// <summary>Runs the command named by <paramref name="args"/> (which start with <c>accounts</c>).</summary>
     public static async Task<int> RunAsync(string[] args)
     {
-        if (args is not ["accounts", "create" or "disable" or "enable" or "delete" or "grant-admin" or "revoke-admin", var target, ..] || target.StartsWith('-'))
+        if (args is not ["accounts", "create" or "find" or "disable" or "enable" or "delete" or "grant-admin" or "revoke-admin" or "reset-mfa", var target, ..]
+            || target.StartsWith('-'))
         {
             await Console.Error.WriteLineAsync(UsageText);
             return Usage;
@@ -67,6 +70,11 @@ internal static class AccountCommands
                 return await CreateAsync(app.Services, target, admin, output);
             }
 
+            if (action == "find")
+            {
+                return await FindAsync(app.Services, target, json);
+            }
+
             var account = await CommandTargets.FindAccountAsync(app.Services, target);
             if (account is null)
             {
@@ -86,6 +94,11 @@ internal static class AccountCommands
                     break;
                 case "delete":
                     await lifecycle.DeleteAsync(account.Id, origin, CancellationToken.None);
+                    break;
+                case "reset-mfa":
+                    // As the admin API does: every second factor goes, and so does everything the account is signed in with.
+                    await app.Services.GetRequiredService<Mfa.MfaService>().ResetAsync(account.Id, Actor, CancellationToken.None);
+                    await app.Services.GetRequiredService<UserSignOutService>().SignOutEverywhereAsync(account.Id, null, origin, CancellationToken.None);
                     break;
                 default:
                     var roles = action == "grant-admin" ? account.Roles | AccountRoles.Admin : account.Roles & ~AccountRoles.Admin;
@@ -109,7 +122,8 @@ internal static class AccountCommands
     private static async Task<int> CreateAsync(IServiceProvider services, string email, bool admin, CommandOutput output)
     {
         var password = RandomTokens.Create(18);
-        var result = await services.GetRequiredService<AccountService>().RegisterAsync(email, password, null, CancellationToken.None);
+        var roles = admin ? AccountRoles.Admin : AccountRoles.None;
+        var result = await services.GetRequiredService<AccountService>().CreateByOperatorAsync(email, password, roles, CancellationToken.None);
         switch (result.Status)
         {
             case RegistrationStatus.EmailTaken:
@@ -122,12 +136,9 @@ internal static class AccountCommands
         }
 
         var account = result.Account!;
-        var time = services.GetRequiredService<TimeProvider>();
-        await services.GetRequiredService<IAccountTokenStore>().MarkEmailVerifiedAsync(account.Id, StoredTime.Truncate(time.GetUtcNow()), CancellationToken.None);
         if (admin)
         {
-            await services.GetRequiredService<IAccountStore>().SetRolesAsync(account.Id, AccountRoles.Admin, CancellationToken.None);
-            services.GetRequiredService<SecurityAudit>().AccountRolesChanged(account.Id, AccountRoles.Admin, Actor);
+            services.GetRequiredService<SecurityAudit>().AccountRolesChanged(account.Id, roles, Actor);
         }
 
         await output.WriteAsync(
@@ -136,10 +147,52 @@ internal static class AccountCommands
         return Done;
     }
 
+    // Every account whose address contains the text, in address order, walked page by page.
+    private static async Task<int> FindAsync(IServiceProvider services, string part, bool json)
+    {
+        var store = services.GetRequiredService<IAccountStore>();
+        var found = new List<Account>();
+        string? after = null;
+        while (true)
+        {
+            var page = await store.SearchAsync(new AccountSearch(EmailAddress.Normalize(part.Trim()), after, 200), CancellationToken.None);
+            found.AddRange(page);
+            if (page.Count < 200)
+            {
+                break;
+            }
+
+            after = page[^1].NormalizedEmail;
+        }
+
+        if (json)
+        {
+            await Console.Out.WriteLineAsync(JsonSerializer.Serialize(found.Select(a => new Dictionary<string, object?>
+            {
+                ["id"] = a.Id,
+                ["email"] = a.Email,
+                ["emailVerified"] = a.EmailVerifiedAt is not null,
+                ["createdAt"] = a.CreatedAt,
+                ["disabledAt"] = a.DisabledAt,
+                ["roles"] = a.Roles.HasFlag(AccountRoles.Admin) ? AdminRole : [],
+            })));
+        }
+        else
+        {
+            foreach (var a in found)
+            {
+                await Console.Out.WriteLineAsync($"{a.Id}\t{a.Email}\t{(a.DisabledAt is null ? "enabled" : "disabled")}\t{(a.Roles.HasFlag(AccountRoles.Admin) ? "admin" : string.Empty)}");
+            }
+        }
+
+        return Done;
+    }
+
     private static string Past(string action) => action switch
     {
         "grant-admin" => "admin role granted",
         "revoke-admin" => "admin role revoked",
+        "reset-mfa" => "second factors removed, signed out everywhere",
         _ => action + "d",
     };
 }

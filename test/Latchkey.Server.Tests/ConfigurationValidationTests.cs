@@ -121,4 +121,35 @@ public sealed class ConfigurationValidationTests
             Directory.Delete(directory, recursive: true);
         }
     }
+    [Theory]
+    [InlineData("client_credentials password", "shared-secret-of-sixteen-plus")]
+    [InlineData("authorization_code refresh_token", "shared-secret-of-sixteen-plus")]
+    [InlineData(null, null)]
+    public async Task Start_WithTheAdminScopeOnAClientThatServesUsers_NamesTheKey(string? grantTypes, string? secret)
+    {
+        var directory = LatchkeyTestServer.NewDataDirectory();
+        var options = new TestServerOptions { DataDirectory = directory };
+        options.Settings["Latchkey:Clients:0:ClientId"] = "console";
+        options.Settings["Latchkey:Clients:0:Scopes"] = "openid admin";
+        options.Settings["Latchkey:Clients:0:RedirectUris:0"] = "https://console.example/cb";
+        if (grantTypes is not null)
+        {
+            options.Settings["Latchkey:Clients:0:GrantTypes"] = grantTypes;
+        }
+
+        if (secret is not null)
+        {
+            options.Settings["Latchkey:Clients:0:ClientSecret"] = secret;
+        }
+
+        try
+        {
+            var messages = await StartFailure.MessagesAsync(options);
+            Assert.Contains("Latchkey:Clients:0:Scopes: only a service client", messages, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
 }

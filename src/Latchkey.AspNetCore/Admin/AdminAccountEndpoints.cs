@@ -70,9 +70,10 @@ internal static class AdminAccountEndpoints
         }
 
         var email = context.Request.Query["email"].ToString().Trim();
-        if (email.Length > EmailAddress.MaxLength)
+        if (email.Length > EmailAddress.MaxLength || !AdminPaging.IsPlainText(email))
         {
-            return LatchkeyProblems.Result(LatchkeyErrors.ValidationFailed, errors: new ValidationErrors { ["email"] = [$"email has at most {EmailAddress.MaxLength} characters."] });
+            return LatchkeyProblems.Result(
+                LatchkeyErrors.ValidationFailed, errors: new ValidationErrors { ["email"] = [$"email is at most {EmailAddress.MaxLength} characters of text."] });
         }
 
         var accounts = await store.SearchAsync(
@@ -170,7 +171,8 @@ internal static class AdminAccountEndpoints
             return AccountNotFound();
         }
 
-        await signOut.SignOutEverywhereAsync(id, null, context.GetRequestOrigin(), context.RequestAborted);
+        // Once begun it finishes: a sign-out half done would leave some of what the operator ended alive.
+        await signOut.SignOutEverywhereAsync(id, null, context.GetRequestOrigin(), CancellationToken.None);
         return TypedResults.NoContent();
     }
 

@@ -34,9 +34,38 @@ internal sealed class AdminAuthorizationFilter : IEndpointFilter
         }
 
         http.Features.Set(admin);
-        var result = await next(context);
-        var status = result is IStatusCodeHttpResult { StatusCode: { } code } ? code : http.Response.StatusCode;
-        if (HttpMethods.IsGet(http.Request.Method))
+        var read = HttpMethods.IsGet(http.Request.Method);
+        foreach (var value in http.Request.RouteValues.Values)
+        {
+            // No account, session, client or key has a control character in its id; asking a store would only fail there.
+            if (value is string text && !AdminPaging.IsPlainText(text))
+            {
+                Audit(audit, read, action, http, admin, clientIp, StatusCodes.Status404NotFound);
+                return LatchkeyProblems.Result(LatchkeyErrors.NotFound);
+            }
+        }
+
+        object? result;
+        try
+        {
+            result = await next(context);
+        }
+        catch (Exception ex)
+        {
+            // A change may have half-happened before the fault: it is recorded with the operator all the same. The
+            // exception handler answers it (503 for a store fault, else 500).
+            var failed = ex is Storage.StoreUnavailableException or ServerBusyException ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;
+            Audit(audit, read, action, http, admin, clientIp, failed);
+            throw;
+        }
+
+        Audit(audit, read, action, http, admin, clientIp, result is IStatusCodeHttpResult { StatusCode: { } code } ? code : http.Response.StatusCode);
+        return result;
+    }
+
+    private static void Audit(SecurityAudit audit, bool read, string action, HttpContext http, AdminOperator admin, string? clientIp, int status)
+    {
+        if (read)
         {
             audit.AdminRead(action, Target(http), admin.Kind, admin.Id, clientIp, status);
         }
@@ -44,8 +73,6 @@ internal sealed class AdminAuthorizationFilter : IEndpointFilter
         {
             audit.AdminChange(action, Target(http), admin.Kind, admin.Id, clientIp, status);
         }
-
-        return result;
     }
 
     private static async Task<(AdminOperator? Operator, string Kind, string Id)> FindOperatorAsync(HttpContext http, IServiceProvider services)

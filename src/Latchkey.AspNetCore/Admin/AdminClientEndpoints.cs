@@ -46,9 +46,12 @@ internal static class AdminClientEndpoints
         var all = options.Value.Clients
             .Select(c => Describe(c, registry.Find(c.ClientId)?.IsConfidential ?? false, "configuration", null, null))
             .ToList();
-        all.AddRange((await management.ListAsync(ct)).Select(c => Describe(c.Definition, c.SecretHash is not null, "store", c.CreatedAt, c.UpdatedAt)));
+        // A stored client with a configured client's id is ignored by the registry, so it is not listed either.
+        all.AddRange((await management.ListAsync(ct)).Where(c => !all.Exists(a => a.ClientId == c.ClientId)).Select(Describe));
         return all;
     }
+
+    private static AdminClient Describe(StoredClient c) => Describe(c.Definition, c.SecretHash is not null, "store", c.CreatedAt, c.UpdatedAt);
 
     private static AdminClient Describe(ClientOptions c, bool confidential, string source, DateTimeOffset? created, DateTimeOffset? updated) => new(
         c.ClientId, source, confidential, c.Scopes, string.Join(' ', c.EffectiveGrantTypes), [.. c.RedirectUris], [.. c.PostLogoutRedirectUris],
@@ -70,7 +73,7 @@ internal static class AdminClientEndpoints
             ? TypedResults.Json(client, AdminJsonContext.Default.AdminClient)
             : ClientNotFound();
 
-    private static async Task<IResult> CreateAsync(HttpContext context, ClientManagement management, IOptions<LatchkeyOptions> options, IClientRegistry registry)
+    private static async Task<IResult> CreateAsync(HttpContext context, ClientManagement management, IOptions<LatchkeyOptions> options)
     {
         var (body, problem) = await JsonBody.ReadAsync(context, AdminJsonContext.Default.AdminClientRequest, options.Value.MaxRequestBodyBytes);
         if (problem is not null)
@@ -82,13 +85,13 @@ internal static class AdminClientEndpoints
         var result = await management.CreateAsync(definition, body.Confidential ?? true, AdminOperator.Of(context).ToString(), context.RequestAborted);
         return result.Status switch
         {
-            ClientChangeStatus.Done => await WithSecretAsync(context, definition.ClientId, result.Secret, StatusCodes.Status201Created, options, registry, management),
+            ClientChangeStatus.Done => WithSecret(context, result, StatusCodes.Status201Created),
             ClientChangeStatus.Conflict => LatchkeyProblems.Result(LatchkeyErrors.ClientExists, $"A client with the id '{definition.ClientId}' exists already."),
             _ => Invalid(result),
         };
     }
 
-    private static async Task<IResult> UpdateAsync(string clientId, HttpContext context, ClientManagement management, IOptions<LatchkeyOptions> options, IClientRegistry registry)
+    private static async Task<IResult> UpdateAsync(string clientId, HttpContext context, ClientManagement management, IOptions<LatchkeyOptions> options)
     {
         var (body, problem) = await JsonBody.ReadAsync(context, AdminJsonContext.Default.AdminClientRequest, options.Value.MaxRequestBodyBytes);
         if (problem is not null)
@@ -111,21 +114,18 @@ internal static class AdminClientEndpoints
         var result = await management.UpdateAsync(Definition(body, clientId), AdminOperator.Of(context).ToString(), context.RequestAborted);
         return result.Status switch
         {
-            // Found again to answer with what is stored now; a delete that raced in makes it 404.
-            ClientChangeStatus.Done => (await AllAsync(options, registry, management, CancellationToken.None)).FirstOrDefault(c => c.ClientId == clientId) is { } client
-                ? TypedResults.Json(client, AdminJsonContext.Default.AdminClient)
-                : ClientNotFound(),
+            ClientChangeStatus.Done => TypedResults.Json(Describe(result.Client!), AdminJsonContext.Default.AdminClient),
             ClientChangeStatus.NotFound => ClientNotFound(),
             _ => Invalid(result),
         };
     }
 
-    private static async Task<IResult> RotateSecretAsync(string clientId, HttpContext context, ClientManagement management, IOptions<LatchkeyOptions> options, IClientRegistry registry)
+    private static async Task<IResult> RotateSecretAsync(string clientId, HttpContext context, ClientManagement management)
     {
         var result = await management.RotateSecretAsync(clientId, AdminOperator.Of(context).ToString(), context.RequestAborted);
         return result.Status switch
         {
-            ClientChangeStatus.Done => await WithSecretAsync(context, clientId, result.Secret, StatusCodes.Status200OK, options, registry, management),
+            ClientChangeStatus.Done => WithSecret(context, result, StatusCodes.Status200OK),
             ClientChangeStatus.NotFound => ClientNotFound(),
             _ => Invalid(result),
         };
@@ -137,20 +137,16 @@ internal static class AdminClientEndpoints
         return result.Status == ClientChangeStatus.Done ? TypedResults.NoContent() : ClientNotFound();
     }
 
-    private static async Task<IResult> WithSecretAsync(
-        HttpContext context, string clientId, string? secret, int status, IOptions<LatchkeyOptions> options, IClientRegistry registry, ClientManagement management)
+    // The answer comes from what the change stored, not from a second read: the secret in it must reach the caller.
+    private static Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<AdminClientWithSecret> WithSecret(HttpContext context, ClientChangeResult result, int status)
     {
-        if ((await AllAsync(options, registry, management, CancellationToken.None)).FirstOrDefault(c => c.ClientId == clientId) is not { } client)
-        {
-            return ClientNotFound(); // removed meanwhile: the secret is worth nothing now
-        }
-
+        var client = Describe(result.Client!);
         if (status == StatusCodes.Status201Created)
         {
-            context.Response.Headers.Location = $"{context.Request.PathBase}{context.Request.Path.Value?.TrimEnd('/')}/{Uri.EscapeDataString(clientId)}";
+            context.Response.Headers.Location = $"{context.Request.PathBase}{context.Request.Path.Value?.TrimEnd('/')}/{Uri.EscapeDataString(client.ClientId)}";
         }
 
-        return TypedResults.Json(new AdminClientWithSecret(client, secret), AdminJsonContext.Default.AdminClientWithSecret, statusCode: status);
+        return TypedResults.Json(new AdminClientWithSecret(client, result.Secret), AdminJsonContext.Default.AdminClientWithSecret, statusCode: status);
     }
 
     private static ClientOptions Definition(AdminClientRequest body, string? clientId)

@@ -49,6 +49,12 @@ internal static class AdminPaging
         return new AdminPage<T>(page, page.Count == 0 ? null : Next(page.Count, limit, key(page[^1])));
     }
 
+    /// <summary>
+    /// Whether <paramref name="value"/> holds no control character: no stored email, id or key id has one, and PostgreSQL
+    /// refuses a NUL in text outright, which would turn bad input into a store error.
+    /// </summary>
+    public static bool IsPlainText(string value) => !value.AsSpan().ContainsAnyInRange('\u0000', '\u001F') && !value.Contains('\u007F', StringComparison.Ordinal);
+
     private static bool TryDecode(string cursor, out string? after)
     {
         after = null;
@@ -60,7 +66,7 @@ internal static class AdminPaging
         try
         {
             after = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(WebEncoders.Base64UrlDecode(cursor));
-            return after.Length > 0;
+            return after.Length > 0 && IsPlainText(after);
         }
         catch (Exception ex) when (ex is FormatException or DecoderFallbackException)
         {

@@ -88,6 +88,21 @@ public sealed class AccountService
         return await CreateAsync(trimmed, EmailAddress.Normalize(trimmed), password!, clientAddress, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Creates an account for an operator (the first admin, from the command line): its address counts as verified, since
+    /// the operator vouches for it, and its roles are set in the same insert, so that no half-made account can be left.
+    /// No sign-up permit is taken: there is no caller address to count.
+    /// </summary>
+    public async Task<RegistrationResult> CreateByOperatorAsync(string? email, string password, AccountRoles roles, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        errors.AddIfPresent("email", EmailAddress.Validate(email, out var trimmed));
+        errors.AddIfPresent("password", PasswordPolicy.Validate(password));
+        return errors.Count > 0
+            ? new RegistrationResult(RegistrationStatus.Invalid, null, errors)
+            : await CreateAsync(trimmed, EmailAddress.Normalize(trimmed), password, null, cancellationToken, roles, verified: true).ConfigureAwait(false);
+    }
+
     /// <summary>Checks an email and password from a client that presents no device token.</summary>
     public Task<SignInResult> SignInAsync(string? email, string? password, IPAddress? clientAddress, CancellationToken cancellationToken) =>
         SignInAsync(email, password, clientAddress, deviceToken: null, cancellationToken);
@@ -217,7 +232,8 @@ public sealed class AccountService
     }
 
     private async Task<RegistrationResult> CreateAsync(
-        string trimmed, string normalized, string password, IPAddress? clientAddress, CancellationToken cancellationToken)
+        string trimmed, string normalized, string password, IPAddress? clientAddress, CancellationToken cancellationToken,
+        AccountRoles roles = AccountRoles.None, bool verified = false)
     {
         // A cheap check first, so that a taken address costs no hashing work; the insert decides.
         // An address that an email change replaced stays its former owner's while the undo link works.
@@ -229,7 +245,7 @@ public sealed class AccountService
 
         var hash = await _gate.RunAsync(() => _hasher.Hash(password), cancellationToken).ConfigureAwait(false);
         var now = Storage.StoredTime.Truncate(_time.GetUtcNow());
-        var account = new Account(Guid.CreateVersion7(now).ToString(), trimmed, normalized, hash, now, now);
+        var account = new Account(Guid.CreateVersion7(now).ToString(), trimmed, normalized, hash, now, now, EmailVerifiedAt: verified ? now : null, Roles: roles);
         if (!await _store.TryCreateAsync(account, cancellationToken).ConfigureAwait(false))
         {
             return new RegistrationResult(RegistrationStatus.EmailTaken, null, null);

@@ -23,7 +23,8 @@ public enum ClientChangeStatus
 /// <param name="Status">The outcome.</param>
 /// <param name="Secret">A confidential client's new secret, to be shown once and never stored or logged.</param>
 /// <param name="Errors">Why the definition was refused.</param>
-public sealed record ClientChangeResult(ClientChangeStatus Status, string? Secret = null, IReadOnlyList<string>? Errors = null);
+/// <param name="Client">The client as stored after the change (none after a removal).</param>
+public sealed record ClientChangeResult(ClientChangeStatus Status, string? Secret = null, IReadOnlyList<string>? Errors = null, StoredClient? Client = null);
 
 /// <summary>
 /// Registers, changes, re-keys and removes stored clients, under the same rules as configured ones. Secrets are
@@ -50,14 +51,15 @@ public sealed class ClientManagement(IClientStore store, ClientRegistry registry
 
         definition.ClientSecret = null;
         var now = time.GetUtcNow();
-        if (!await store.CreateAsync(new StoredClient(definition, secret is null ? null : SecretHash.Compute(secret), now, now), cancellationToken).ConfigureAwait(false))
+        var stored = new StoredClient(definition, secret is null ? null : SecretHash.Compute(secret), now, now);
+        if (!await store.CreateAsync(stored, cancellationToken).ConfigureAwait(false))
         {
             return new ClientChangeResult(ClientChangeStatus.Conflict);
         }
 
         audit.ClientRegistered(definition.ClientId, confidential ? "confidential" : "public", actor);
-        await ApplyAsync(cancellationToken).ConfigureAwait(false);
-        return new ClientChangeResult(ClientChangeStatus.Done, secret);
+        await ApplyAsync().ConfigureAwait(false);
+        return new ClientChangeResult(ClientChangeStatus.Done, secret, Client: stored);
     }
 
     /// <summary>Replaces a stored client's definition; its secret (or its being public) stays.</summary>
@@ -77,14 +79,15 @@ public sealed class ClientManagement(IClientStore store, ClientRegistry registry
             return invalid;
         }
 
-        if (!await store.UpdateAsync(current with { Definition = definition, UpdatedAt = time.GetUtcNow() }, cancellationToken).ConfigureAwait(false))
+        var updated = current with { Definition = definition, UpdatedAt = time.GetUtcNow() };
+        if (!await store.UpdateAsync(updated, cancellationToken).ConfigureAwait(false))
         {
             return new ClientChangeResult(ClientChangeStatus.NotFound);
         }
 
         audit.ClientUpdated(definition.ClientId, actor);
-        await ApplyAsync(cancellationToken).ConfigureAwait(false);
-        return new ClientChangeResult(ClientChangeStatus.Done);
+        await ApplyAsync().ConfigureAwait(false);
+        return new ClientChangeResult(ClientChangeStatus.Done, Client: updated);
     }
 
     /// <summary>Gives a stored confidential client a new secret; the old one stops working at once.</summary>
@@ -102,14 +105,15 @@ public sealed class ClientManagement(IClientStore store, ClientRegistry registry
         }
 
         var secret = NewSecret();
-        if (!await store.UpdateAsync(current with { SecretHash = SecretHash.Compute(secret), UpdatedAt = time.GetUtcNow() }, cancellationToken).ConfigureAwait(false))
+        var rotated = current with { SecretHash = SecretHash.Compute(secret), UpdatedAt = time.GetUtcNow() };
+        if (!await store.UpdateAsync(rotated, cancellationToken).ConfigureAwait(false))
         {
             return new ClientChangeResult(ClientChangeStatus.NotFound);
         }
 
         audit.ClientSecretRotated(clientId, actor);
-        await ApplyAsync(cancellationToken).ConfigureAwait(false);
-        return new ClientChangeResult(ClientChangeStatus.Done, secret);
+        await ApplyAsync().ConfigureAwait(false);
+        return new ClientChangeResult(ClientChangeStatus.Done, secret, Client: rotated);
     }
 
     /// <summary>Removes a stored client.</summary>
@@ -121,19 +125,28 @@ public sealed class ClientManagement(IClientStore store, ClientRegistry registry
         }
 
         audit.ClientRemoved(clientId, actor);
-        await ApplyAsync(cancellationToken).ConfigureAwait(false);
+        await ApplyAsync().ConfigureAwait(false);
         return new ClientChangeResult(ClientChangeStatus.Done);
     }
 
     /// <summary>Every stored client.</summary>
     public Task<IReadOnlyList<StoredClient>> ListAsync(CancellationToken cancellationToken) => store.ListAsync(cancellationToken);
 
-    // This node serves the change at once; a client that needs another ID-token algorithm gets its key chain now.
-    private async Task ApplyAsync(CancellationToken cancellationToken)
+    // This node serves the change at once; a client that needs another ID-token algorithm gets its key chain now. The
+    // change is stored by then: whoever asked must get its answer (a new secret above all), so neither the caller going
+    // away nor a store hiccup here undoes that; the maintenance loop applies the change at its next refresh instead.
+    private async Task ApplyAsync()
     {
-        if (await registry.RefreshAsync(cancellationToken).ConfigureAwait(false))
+        try
         {
-            await keys.RefreshAsync(cancellationToken).ConfigureAwait(false);
+            if (await registry.RefreshAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                await keys.RefreshAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (Storage.StoreUnavailableException)
+        {
+            // Applied by LatchkeyMaintenanceService within Latchkey:ClientRefreshInterval.
         }
     }
 

@@ -79,7 +79,8 @@ public sealed class KeyRingManager : IDisposable
     /// Retires a key at once, as after a compromise: it leaves the store, the JWKS and this node's ring, so that every token
     /// it signed is refused here now and on other nodes at their next refresh (<see cref="KeyOptions.RefreshInterval"/>).
     /// When it is the key that signs, a replacement is added that signs at once: waiting out <see cref="KeyOptions.PublishAhead"/>
-    /// would keep the retired key signing, and a verifier meeting the new <c>kid</c> fetches the JWKS again.
+    /// would keep the retired key signing, and a verifier meeting the new <c>kid</c> fetches the JWKS again. A key of the chain
+    /// that was waiting to sign is dropped then, since the replacement, newer, would keep it from ever signing.
     /// </summary>
     /// <param name="kid">The key id.</param>
     /// <param name="actor">Who asked, for the audit trail.</param>
@@ -115,6 +116,15 @@ public sealed class KeyRingManager : IDisposable
                 }
 
                 await _store.DeleteRangeAsync(key.Sequence, key.Sequence + 1, CancellationToken.None).ConfigureAwait(false);
+                if (replacement is not null)
+                {
+                    // A key that was waiting to sign never would now (the replacement is newer and signs already): it goes.
+                    foreach (var pending in chain.Where(k => k.ActivatesAt > now))
+                    {
+                        await _store.DeleteRangeAsync(pending.Sequence, pending.Sequence + 1, CancellationToken.None).ConfigureAwait(false);
+                    }
+                }
+
                 _audit.KeyRetired(kid, actor, replacement?.Kid);
                 Load(await _store.ListAsync(CancellationToken.None).ConfigureAwait(false));
                 return (true, replacement?.Kid);

@@ -3,7 +3,10 @@ using Latchkey.Accounts;
 using Latchkey.Diagnostics;
 using Latchkey.Server.Tests.Infrastructure;
 using Latchkey.Testing;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using System.Text.RegularExpressions;
 
 namespace Latchkey.Server.Tests.Admin;
 
@@ -72,6 +75,60 @@ public sealed class AdminAuthorizationTests(AdminFixture fixture) : IClassFixtur
         using var response = await client.SendAsync(new HttpMethod(method), path, bearer: token, cookie: false);
 
         await ProblemAssert.IsAsync(response, HttpStatusCode.Forbidden, "forbidden");
+    }
+
+    // Every route the admin API maps, read from the endpoints themselves, so that a new one cannot be left unguarded.
+    private List<(string Method, string Path)> AllAdminRoutes() =>
+        [.. Server.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/admin", StringComparison.Ordinal) == true && !e.RoutePattern.RawText.Contains("**", StringComparison.Ordinal))
+            .SelectMany(e => e.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods.Select(m => (m, Regex.Replace(e.RoutePattern.RawText!, "{[^}]+}", "x").TrimStart('/'))))];
+
+    [Fact]
+    public async Task EveryAdminRoute_RefusesEveryCallerThatIsNoOperator()
+    {
+        var routes = AllAdminRoutes();
+        Assert.True(routes.Count >= 17, $"Only {routes.Count} admin routes found.");
+
+        using var anonymous = Server.CreateClient();
+        using var user = Server.CreateClient();
+        var email = TestData.NewEmail();
+        await user.RegisterAsync(email);
+        Assert.Equal(HttpStatusCode.OK, (await user.LoginAsync(email)).StatusCode);
+        var userToken = (await user.LoginWithTokensAsync(email)).AccessToken;
+        var serviceToken = (await TokenPair.ReadAsync(await user.ClientCredentialsAsync("read write"))).AccessToken;
+
+        // An operator's own access token: a person operates with a session, never with a token.
+        var (admin, adminId) = await fixture.NewOperatorAsync();
+        var adminEmail = (await (await admin.GetAsync($"admin/accounts/{adminId}")).ReadJsonObjectAsync())["account"]!["email"]!.GetValue<string>();
+        var operatorToken = (await admin.LoginWithTokensAsync(adminEmail)).AccessToken;
+
+        // A disabled operator's session.
+        var (disabled, disabledId) = await fixture.NewOperatorAsync();
+        Assert.True(await Server.App.Services.GetRequiredService<IAccountStore>().SetDisabledAtAsync(disabledId, Server.App.Services.GetRequiredService<TimeProvider>().GetUtcNow(), default));
+
+        foreach (var (method, path) in routes)
+        {
+            var verb = new HttpMethod(method);
+            await ExpectAsync(await anonymous.SendAsync(verb, path, csrf: false), HttpStatusCode.Unauthorized, "unauthenticated", "anonymous", method, path);
+            await ExpectAsync(await user.SendAsync(verb, path), HttpStatusCode.Forbidden, "forbidden", "a user's session", method, path);
+            await ExpectAsync(await user.SendAsync(verb, path, bearer: userToken, cookie: false), HttpStatusCode.Forbidden, "forbidden", "a user's token", method, path);
+            await ExpectAsync(await user.SendAsync(verb, path, bearer: serviceToken, cookie: false), HttpStatusCode.Forbidden, "forbidden", "a client without admin", method, path);
+            await ExpectAsync(await admin.SendAsync(verb, path, bearer: operatorToken, cookie: false), HttpStatusCode.Forbidden, "forbidden", "an operator's token", method, path);
+            var fromDisabled = await disabled.SendAsync(verb, path);
+            Assert.True((int)fromDisabled.StatusCode is 401 or 403, $"a disabled operator's session got {(int)fromDisabled.StatusCode} on {method} {path}");
+        }
+
+        admin.Dispose();
+        disabled.Dispose();
+    }
+
+    private static async Task ExpectAsync(HttpResponseMessage response, HttpStatusCode status, string code, string caller, string method, string path)
+    {
+        using (response)
+        {
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == status && body.Contains($"\"code\":\"{code}\"", StringComparison.Ordinal), $"{caller}: {method} {path} answered {(int)response.StatusCode} {body}");
+        }
     }
 
     [Fact]

@@ -129,6 +129,30 @@ public sealed class AdminClientTests(AdminFixture fixture) : IClassFixture<Admin
         admin.Dispose();
     }
 
+    [Fact]
+    public async Task StoredAdminClient_OperatesUntilItIsRemoved()
+    {
+        var (admin, _) = await fixture.NewOperatorAsync();
+        var clientId = $"ops-{Guid.NewGuid():N}"[..16];
+        using var created = await admin.PostJsonAsync("admin/clients", new { clientId, scopes = "admin", grantTypes = "client_credentials" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var secret = (await created.ReadJsonObjectAsync())["clientSecret"]!.GetValue<string>();
+        Server.Secrets.Add("client secret", secret);
+
+        using var service = Server.CreateClient();
+        using var issued = await TokenAsync(clientId, secret);
+        var token = (await TokenPair.ReadAsync(issued)).AccessToken;
+        using (var allowed = await service.SendAsync(HttpMethod.Get, "admin/clients", bearer: token, cookie: false))
+        {
+            Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"admin/clients/{clientId}")).StatusCode);
+        using var refused = await service.SendAsync(HttpMethod.Get, "admin/clients", bearer: token, cookie: false);
+        Assert.True(refused.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized, $"The removed client's token got {(int)refused.StatusCode}.");
+        admin.Dispose();
+    }
+
     private async Task<HttpResponseMessage> TokenAsync(string clientId, string secret)
     {
         using var client = Server.CreateClient();

@@ -30,12 +30,14 @@ public sealed class AdminKeyTests : IAsyncLifetime
         Assert.Equal(signingKid, signing["kid"]!.GetValue<string>());
         Assert.DoesNotContain("private", string.Join(",", keys.Select(k => k.ToJsonString())), StringComparison.OrdinalIgnoreCase);
 
+        string pendingKid;
         using (var rotated = await admin.PostJsonAsync("admin/keys/rotate", new { }))
         {
             Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
             var added = Assert.Single(await rotated.ReadJsonArrayAsync());
             Assert.Equal("pending", added!["state"]!.GetValue<string>());
-            Assert.Contains(await ListAsync(admin), k => k["kid"]!.GetValue<string>() == added["kid"]!.GetValue<string>());
+            pendingKid = added["kid"]!.GetValue<string>();
+            Assert.Contains(await ListAsync(admin), k => k["kid"]!.GetValue<string>() == pendingKid);
         }
 
         using (var retired = await admin.PostJsonAsync($"admin/keys/{signingKid}/retire", new { }))
@@ -52,6 +54,11 @@ public sealed class AdminKeyTests : IAsyncLifetime
             var after = await user.LoginWithTokensAsync(email);
             Assert.Equal(replacement, Jwt.Decode(after.AccessToken).Header["kid"]!.GetValue<string>());
             Assert.True(await user.IsAcceptedAsync(after.AccessToken));
+
+            // The key that was waiting to sign never would now: it went with the retirement; the replacement signs.
+            var left = await ListAsync(admin);
+            Assert.DoesNotContain(left, k => k["kid"]!.GetValue<string>() == pendingKid);
+            Assert.Equal(replacement, Assert.Single(left, k => k["use"]!.GetValue<string>() == "access_tokens")["kid"]!.GetValue<string>());
         }
 
         Assert.Contains(server.Logs.Entries, e => e.EventId.Id == 1605 && e["Kid"] == signingKid && e["Actor"] == $"account:{adminId}");
