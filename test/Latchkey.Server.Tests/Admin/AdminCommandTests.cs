@@ -54,6 +54,17 @@ public sealed class AdminCommandTests : IDisposable
 
         Assert.Equal(0, (await RunAsync("accounts", "grant-admin", email)).ExitCode);
         Assert.Equal(3, (await RunAsync("accounts", "grant-admin", "nobody@example.com")).ExitCode);
+
+        var (found, foundOutput) = await RunAsync("accounts", "find", email[5..20].ToUpperInvariant(), "--json");
+        Assert.True(found == 0, foundOutput);
+        var match = Assert.Single(JsonNode.Parse(foundOutput.Split('\n').First(l => l.StartsWith('[')))!.AsArray());
+        Assert.Equal(id, match!["id"]!.GetValue<string>());
+        Assert.Equal(["admin"], match["roles"]!.AsArray().Select(r => r!.GetValue<string>()));
+        Assert.Equal("[]", (await RunAsync("accounts", "find", "no-such-part-anywhere", "--json")).Output.Split('\n').First(l => l.StartsWith('[')).Trim());
+
+        var (reset, resetOutput) = await RunAsync("accounts", "reset-mfa", email, "--json");
+        Assert.True(reset == 0, resetOutput);
+        Assert.Equal("done", Json(resetOutput)["result"]!.GetValue<string>());
     }
 
     [Fact]
