@@ -1,8 +1,10 @@
 using System.Net;
 using Latchkey.Diagnostics;
+using Latchkey.Revocation;
 using Latchkey.Server.Tests.Infrastructure;
 using Latchkey.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Latchkey.Server.Tests.Observability;
@@ -22,6 +24,8 @@ public sealed class MetricsTests
         var options = new TestServerOptions { Time = time };
         options.Settings["Latchkey:Throttling:FreeFailuresPerAccount"] = "2";
         options.Settings["Latchkey:Throttling:FreeFailuresPerAddress"] = "100000";
+        // A broadcast that hands every revocation back to this node, as Redis pub/sub does.
+        options.ConfigureBuilder = builder => builder.Services.Replace(ServiceDescriptor.Singleton<IRevocationBroadcaster, LoopbackBroadcaster>());
         await using var server = await LatchkeyTestServer.StartAsync(options);
         using var recorder = new MeasurementRecorder(server.App.Services.GetRequiredService<LatchkeyMetrics>().Meter);
         using var client = server.CreateClient();
@@ -91,7 +95,8 @@ public sealed class MetricsTests
         // The reused family's tokens, then the logged-out session's.
         Assert.Equal(2, recorder.Sum("latchkey.revocations.published", ("latchkey.revocation.kind", "session")));
         Assert.Equal(2, recorder.Count("latchkey.revocations.publish.duration", ("latchkey.revocation.kind", "session")));
-        Assert.Equal(0, recorder.Count("latchkey.revocations.received"));
+        Assert.Equal(2, recorder.Sum("latchkey.revocations.received", ("latchkey.revocation.kind", "session")));
+        Assert.Equal(2, recorder.Sum("latchkey.revocations.received"));
 
         // +1 at login, -1 at logout.
         Assert.Equal(2, recorder.Count("latchkey.sessions.active"));
@@ -116,5 +121,22 @@ public sealed class MetricsTests
         Assert.Equal(2, recorder.Count("latchkey.store.duration", ("latchkey.store.operation", "account.try_create")));
         Assert.Equal(2, recorder.Count("latchkey.store.duration", ("latchkey.store.operation", "refresh_token.rotate")));
         Assert.All(recorder.Measurements.Where(m => m.Instrument == "latchkey.store.duration"), m => Assert.True(m.Value >= 0));
+    }
+
+    private sealed class LoopbackBroadcaster : IRevocationBroadcaster
+    {
+        private Action<RevocationEntry>? _received;
+
+        public Task PublishAsync(RevocationEntry entry, CancellationToken cancellationToken)
+        {
+            _received?.Invoke(entry);
+            return Task.CompletedTask;
+        }
+
+        public Task SubscribeAsync(Action<RevocationEntry> received, Func<CancellationToken, Task> resynchronize, CancellationToken cancellationToken)
+        {
+            _received = received;
+            return Task.CompletedTask;
+        }
     }
 }
