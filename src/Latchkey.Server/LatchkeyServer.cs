@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.OpenApi;
+using Latchkey.Server.Telemetry;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Latchkey.Server;
@@ -63,10 +64,14 @@ public static class LatchkeyServer
             builder.Services.AddOpenApi(o => o.AddLatchkeyTransformers().AddDocumentTransformer(new OpenApiDocumentShape()));
         }
 
+        // Metrics and traces: OTLP when an endpoint is configured, a Prometheus scrape endpoint when enabled (docs/observability.md).
+        ServerTelemetry.Add(builder);
+
         configure?.Invoke(builder);
 
         var app = builder.Build();
         StartupChecks.ValidateOptions(app.Services);
+        ServerTelemetry.UseScrapeEndpoint(app);
         app.UseLatchkey(o => o.HandleAllErrors = true);
         app.MapLatchkey();
         // The admin API (docs/admin.md): inert until an operator exists (`accounts create <email> --admin`, or a client with the admin scope).

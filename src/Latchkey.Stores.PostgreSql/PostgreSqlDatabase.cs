@@ -17,9 +17,9 @@ public sealed class PostgreSqlDatabase : RelationalDatabase
     private const long MigrationLockKey = 0x6c617463686b6579;
     private readonly NpgsqlDataSource _dataSource;
 
-    /// <summary>Creates the handle for <paramref name="connectionString"/>.</summary>
-    public PostgreSqlDatabase(string connectionString, TimeProvider time, ILogger<PostgreSqlDatabase> logger)
-        : base(time, logger)
+    /// <summary>Creates the handle for <paramref name="connectionString"/>. With <paramref name="metrics"/>, each call is measured.</summary>
+    public PostgreSqlDatabase(string connectionString, TimeProvider time, ILogger<PostgreSqlDatabase> logger, Latchkey.Diagnostics.LatchkeyMetrics? metrics = null)
+        : base(time, logger, metrics)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         if (builder.Timeout == 15)

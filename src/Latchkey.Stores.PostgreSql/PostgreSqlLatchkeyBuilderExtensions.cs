@@ -31,7 +31,8 @@ public static class PostgreSqlLatchkeyBuilderExtensions
         services.AddSingleton(new PostgreSqlConnectionString(connectionString));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KeyOptions>, SharedStoreMasterSecretValidator>());
         services.TryAddSingleton(sp => new PostgreSqlDatabase(
-            connectionString, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PostgreSqlDatabase>>()));
+            connectionString, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PostgreSqlDatabase>>(),
+            sp.GetService<Latchkey.Diagnostics.LatchkeyMetrics>()));
         services.Replace(ServiceDescriptor.Singleton<IAccountStore, PostgreSqlAccountStore>());
         services.Replace(ServiceDescriptor.Singleton<IAccountTokenStore, PostgreSqlAccountTokenStore>());
         services.Replace(ServiceDescriptor.Singleton<Latchkey.Mfa.IMfaStore, PostgreSqlMfaStore>());

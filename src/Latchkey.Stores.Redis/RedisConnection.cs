@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using Latchkey.Diagnostics;
 using Latchkey.Storage;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
@@ -13,10 +15,12 @@ public sealed class RedisConnection : IAsyncDisposable
 {
     private readonly Lazy<ConnectionMultiplexer> _multiplexer;
     private readonly ILogger<RedisConnection> _logger;
+    private readonly LatchkeyMetrics? _metrics;
 
-    /// <summary>Creates the connection from a StackExchange.Redis configuration string.</summary>
-    public RedisConnection(string configuration, ILogger<RedisConnection> logger)
+    /// <summary>Creates the connection from a StackExchange.Redis configuration string; with <paramref name="metrics"/>, each operation is measured.</summary>
+    public RedisConnection(string configuration, ILogger<RedisConnection> logger, LatchkeyMetrics? metrics = null)
     {
+        _metrics = metrics;
         var options = ConfigurationOptions.Parse(configuration);
         options.AbortOnConnectFail = false;
         options.ConnectRetry = Math.Max(options.ConnectRetry, 3);
@@ -36,10 +40,14 @@ public sealed class RedisConnection : IAsyncDisposable
     /// <summary>The database.</summary>
     public IDatabase Database => Multiplexer.GetDatabase();
 
-    /// <summary>Runs a Redis operation; connection and timeout failures become <see cref="StoreUnavailableException"/>.</summary>
-    public async Task<T> RunAsync<T>(Func<IDatabase, Task<T>> work)
+    /// <summary>
+    /// Runs a Redis operation; connection and timeout failures become <see cref="StoreUnavailableException"/>. The
+    /// operation is measured (<c>latchkey.store.duration</c> and a span) under the name of its caller.
+    /// </summary>
+    public async Task<T> RunAsync<T>(Func<IDatabase, Task<T>> work, [CallerFilePath] string callerFile = "", [CallerMemberName] string callerMember = "")
     {
         ArgumentNullException.ThrowIfNull(work);
+        using var call = StoreCall.Start(_metrics, LatchkeyTelemetry.StoreOperation("redis", callerFile, callerMember));
         try
         {
             return await work(Database).ConfigureAwait(false);
@@ -47,6 +55,7 @@ public sealed class RedisConnection : IAsyncDisposable
         catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException
             || (ex is RedisServerException && ex.Message.StartsWith("LOADING", StringComparison.Ordinal)))
         {
+            call.Fail(ex);
             Log.RedisFault(_logger, ex);
             throw new StoreUnavailableException("Redis is unavailable.", ex);
         }

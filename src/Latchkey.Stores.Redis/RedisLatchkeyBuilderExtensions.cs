@@ -23,7 +23,8 @@ public static class RedisLatchkeyBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(configuration);
         var services = builder.Services;
-        services.TryAddSingleton(sp => new RedisConnection(configuration, sp.GetRequiredService<ILogger<RedisConnection>>()));
+        services.TryAddSingleton(sp => new RedisConnection(
+            configuration, sp.GetRequiredService<ILogger<RedisConnection>>(), sp.GetService<Latchkey.Diagnostics.LatchkeyMetrics>()));
         services.Replace(ServiceDescriptor.Singleton<ISessionStore, RedisSessionStore>());
         services.Replace(ServiceDescriptor.Singleton<ILoginThrottle, RedisLoginThrottle>());
         services.Replace(ServiceDescriptor.Singleton<IRevocationBroadcaster, RedisRevocationBroadcaster>());

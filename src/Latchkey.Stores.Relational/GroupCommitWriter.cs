@@ -107,7 +107,7 @@ internal sealed class GroupCommitWriter : IDisposable
         var failed = new List<IPendingWrite>();
         try
         {
-            await _database.RunAsync(async connection =>
+            await _database.RunUnmeasuredAsync(async connection =>
             {
                 await using var transaction = await _database.BeginWriteAsync(connection, CancellationToken.None).ConfigureAwait(false);
                 foreach (var member in batch)

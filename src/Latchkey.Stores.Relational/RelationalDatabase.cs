@@ -1,5 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using Latchkey.Diagnostics;
 using Latchkey.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -16,12 +18,14 @@ public abstract class RelationalDatabase : IDisposable
     private readonly SemaphoreSlim _initLock = new(1, 1);
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly LatchkeyMetrics? _metrics;
     private volatile bool _initialized;
     private GroupCommitWriter? _groupCommit;
 
-    /// <summary>Creates the database handle.</summary>
-    protected RelationalDatabase(TimeProvider time, ILogger logger)
+    /// <summary>Creates the database handle; with <paramref name="metrics"/>, each call is measured (<c>latchkey.store.duration</c>).</summary>
+    protected RelationalDatabase(TimeProvider time, ILogger logger, LatchkeyMetrics? metrics = null)
     {
+        _metrics = metrics;
         _time = time;
         _logger = logger;
     }
@@ -136,8 +140,27 @@ public abstract class RelationalDatabase : IDisposable
         }
     }
 
-    /// <summary>Runs <paramref name="work"/> on an open connection; backend faults become <see cref="StoreUnavailableException"/>.</summary>
-    public async Task<T> RunAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="work"/> on an open connection; backend faults become <see cref="StoreUnavailableException"/>.
+    /// The call is measured (<c>latchkey.store.duration</c> and a span) under the name of its caller.
+    /// </summary>
+    public async Task<T> RunAsync<T>(
+        Func<DbConnection, Task<T>> work, CancellationToken cancellationToken, [CallerFilePath] string callerFile = "", [CallerMemberName] string callerMember = "")
+    {
+        using var call = StoreCall.Start(_metrics, LatchkeyTelemetry.StoreOperation(Name, callerFile, callerMember));
+        try
+        {
+            return await RunUnmeasuredAsync(work, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException ex)
+        {
+            call.Fail(ex);
+            throw;
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> as <see cref="RunAsync{T}"/> does, inside a call measured by its caller.</summary>
+    internal async Task<T> RunUnmeasuredAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
         try
@@ -166,14 +189,27 @@ public abstract class RelationalDatabase : IDisposable
     /// Runs <paramref name="work"/> inside a write transaction and commits it; completes only after the
     /// commit. With group commit on, the transaction may be shared with other writes (each under its own
     /// savepoint), so <paramref name="work"/> must not commit or roll back itself, and gets a token of its
-    /// own rather than <paramref name="cancellationToken"/> once its batch has begun.
+    /// own rather than <paramref name="cancellationToken"/> once its batch has begun. The call, a wait for its
+    /// batch included, is measured under the name of its caller.
     /// </summary>
-    public Task<T> WriteAsync<T>(Func<DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
-        _groupCommit is { } writer ? writer.WriteAsync(work, cancellationToken) : WriteAloneAsync(work, cancellationToken);
+    public async Task<T> WriteAsync<T>(
+        Func<DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken, [CallerFilePath] string callerFile = "", [CallerMemberName] string callerMember = "")
+    {
+        using var call = StoreCall.Start(_metrics, LatchkeyTelemetry.StoreOperation(Name, callerFile, callerMember));
+        try
+        {
+            return await (_groupCommit is { } writer ? writer.WriteAsync(work, cancellationToken) : WriteAloneAsync(work, cancellationToken)).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException ex)
+        {
+            call.Fail(ex);
+            throw;
+        }
+    }
 
     /// <summary>Runs <paramref name="work"/> in a write transaction of its own and commits it.</summary>
     internal Task<T> WriteAloneAsync<T>(Func<DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
-        RunAsync(async connection =>
+        RunUnmeasuredAsync(async connection =>
         {
             await using var transaction = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
             var result = await work(transaction, cancellationToken).ConfigureAwait(false);

@@ -18,9 +18,11 @@ public sealed class SqliteDatabase : RelationalDatabase
     private readonly string _connectionString;
     private readonly bool _relaxedSync;
 
-    /// <summary>Creates the database handle; nothing touches the disk until first use.</summary>
-    public SqliteDatabase(IOptions<SqliteStoreOptions> options, IOptions<LatchkeyOptions> latchkey, TimeProvider time, ILogger<SqliteDatabase> logger)
-        : base(time, logger)
+    /// <summary>Creates the database handle; nothing touches the disk until first use. With <paramref name="metrics"/>, each call is measured.</summary>
+    public SqliteDatabase(
+        IOptions<SqliteStoreOptions> options, IOptions<LatchkeyOptions> latchkey, TimeProvider time, ILogger<SqliteDatabase> logger,
+        Latchkey.Diagnostics.LatchkeyMetrics? metrics = null)
+        : base(time, logger, metrics)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(latchkey);

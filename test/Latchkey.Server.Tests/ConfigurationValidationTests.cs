@@ -57,6 +57,12 @@ public sealed class ConfigurationValidationTests
         { "Latchkey:Accounts:PasswordResetLifetime", "2.00:00:00" },
         { "Latchkey:Accounts:EmailChangeLifetime", "8.00:00:00" },
         { "Latchkey:Accounts:EmailChangeUndoLifetime", "00:30:00" },
+        { "Latchkey:Telemetry:Otlp:Endpoint", "collector:4317" },
+        { "Latchkey:Telemetry:Otlp:Endpoint", "ftp://collector" },
+        { "Latchkey:Telemetry:Prometheus:Enabled", "yes" },
+        { "Latchkey:Telemetry:Prometheus:Path", "metrics" },
+        { "Latchkey:Telemetry:Prometheus:Path", "/api/metrics" },
+        { "Latchkey:Telemetry:Prometheus:AllowedNetworks:0", "10.0.0.0/33" },
     };
 
     [Theory]

@@ -19,7 +19,8 @@ namespace Latchkey.AspNetCore.Authentication;
 /// an application the account. Such tokens are for <c>/oauth/userinfo</c> and for resource servers.
 /// </remarks>
 internal sealed class ServerBearerOptionsSetup(
-    AccessTokenValidator validator, IIssuerProvider issuer, IOptions<TokenOptions> tokens, LatchkeyEventsDispatcher events, Latchkey.Clients.IClientRegistry clients)
+    AccessTokenValidator validator, IIssuerProvider issuer, IOptions<TokenOptions> tokens, LatchkeyEventsDispatcher events, Latchkey.Clients.IClientRegistry clients,
+    Latchkey.Diagnostics.LatchkeyMetrics metrics)
     : IConfigureNamedOptions<LatchkeyBearerOptions>
 {
     public void Configure(string? name, LatchkeyBearerOptions options)
@@ -29,7 +30,7 @@ internal sealed class ServerBearerOptionsSetup(
             return;
         }
 
-        options.Validation = new ServerBearerValidation(validator, issuer, tokens);
+        options.Validation = new ServerBearerValidation(validator, issuer, tokens, metrics);
         options.MaxTokenLength = tokens.Value.MaxTokenLength;
         options.ClockSkew = tokens.Value.ClockSkew;
         options.ValidatedTokenCacheSize = tokens.Value.ValidatedTokenCacheSize;

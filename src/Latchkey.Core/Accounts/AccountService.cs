@@ -25,6 +25,7 @@ public sealed class AccountService
     private readonly IOptions<Recovery.AccountOptions> _accountOptions;
     private readonly Lazy<string> _dummyHash;
     private readonly Recovery.IAccountTokenStore? _tokens;
+    private readonly LatchkeyMetrics? _metrics;
 
     /// <summary>Creates the service.</summary>
     public AccountService(
@@ -40,9 +41,11 @@ public sealed class AccountService
         IOptions<Recovery.AccountOptions> accountOptions,
         SecurityAudit audit,
         ILogger<AccountService> logger,
-        Recovery.IAccountTokenStore? tokens = null)
+        Recovery.IAccountTokenStore? tokens = null,
+        LatchkeyMetrics? metrics = null)
     {
         _tokens = tokens;
+        _metrics = metrics;
         _store = store;
         _hasher = hasher;
         _gate = gate;
@@ -139,12 +142,15 @@ public sealed class AccountService
                 clientIp);
         }
 
+        using var span = LatchkeyTelemetry.ActivitySource.StartActivity("latchkey.sign_in");
         var result = await _throttle.RunAsync(
             known ? ThrottleKeys.ForDevice(device.DeviceId!) : ThrottleKeys.For(normalized, clientAddress),
             clientAddress,
             static wait => new SignInResult(SignInStatus.Throttled, null, wait),
             ct => CheckCredentialsAsync(normalized, password, clientIp, lookup, ct),
             cancellationToken).ConfigureAwait(false);
+        _metrics?.SignIn(result.Status);
+        span?.SetTag("latchkey.login.result", LatchkeyMetrics.SignInResultName(result.Status));
         return result.Status == SignInStatus.Succeeded
             ? result with { Device = _devices.Issue(result.Account!.Id, known ? device.DeviceId : null) }
             : result;

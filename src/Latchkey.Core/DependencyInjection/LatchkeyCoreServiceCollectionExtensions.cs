@@ -54,6 +54,8 @@ public static class LatchkeyCoreServiceCollectionExtensions
         AddValidatedOptions<Latchkey.Passkeys.WebAuthnOptions, Latchkey.Passkeys.WebAuthnOptionsValidator>(services);
 
         services.TryAddSingleton(TimeProvider.System);
+        // The host's meter factory when it has one (every ASP.NET Core host does), so that each host has meters of its own.
+        services.TryAddSingleton(sp => new LatchkeyMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.TryAddSingleton<IPasswordHasher, Argon2idPasswordHasher>();
         services.TryAddSingleton<PasswordHashingGate>();
         services.TryAddSingleton<SecurityAudit>();

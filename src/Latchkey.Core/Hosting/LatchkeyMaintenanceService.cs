@@ -29,7 +29,8 @@ internal sealed class LatchkeyMaintenanceService(
     IOptions<LatchkeyOptions> options,
     IOptions<KeyOptions> keyOptions,
     IOptions<SessionOptions> sessionOptions,
-    ILogger<LatchkeyMaintenanceService> logger) : IHostedService, IDisposable
+    ILogger<LatchkeyMaintenanceService> logger,
+    LatchkeyMetrics metrics) : IHostedService, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private Task? _keysLoop;
@@ -47,6 +48,7 @@ internal sealed class LatchkeyMaintenanceService(
             {
                 revocationList.Apply(entry);
                 sessionCache.Apply(entry);
+                metrics.RevocationReceived(entry.Kind);
             },
             async ct =>
             {

@@ -1,3 +1,4 @@
+using Latchkey.Diagnostics;
 using Microsoft.Extensions.Options;
 
 namespace Latchkey.Passwords;
@@ -10,12 +11,14 @@ public sealed class PasswordHashingGate : IDisposable
 {
     private readonly SemaphoreSlim _slots;
     private readonly PasswordHashingOptions _options;
+    private readonly LatchkeyMetrics? _metrics;
     private int _waiting;
 
     /// <summary>Creates the gate from the configured bounds.</summary>
-    public PasswordHashingGate(IOptions<PasswordHashingOptions> options)
+    public PasswordHashingGate(IOptions<PasswordHashingOptions> options, LatchkeyMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _metrics = metrics;
         _options = options.Value;
         _slots = new SemaphoreSlim(_options.MaxConcurrency, _options.MaxConcurrency);
     }
@@ -30,22 +33,27 @@ public sealed class PasswordHashingGate : IDisposable
             if (Interlocked.Increment(ref _waiting) > _options.MaxQueueLength)
             {
                 Interlocked.Decrement(ref _waiting);
+                _metrics?.HashingRejected(queueFull: true);
                 throw new ServerBusyException(_options.QueueTimeout);
             }
 
+            _metrics?.HashingQueueChanged(1);
             try
             {
                 if (!await _slots.WaitAsync(_options.QueueTimeout, cancellationToken).ConfigureAwait(false))
                 {
+                    _metrics?.HashingRejected(queueFull: false);
                     throw new ServerBusyException(_options.QueueTimeout);
                 }
             }
             finally
             {
                 Interlocked.Decrement(ref _waiting);
+                _metrics?.HashingQueueChanged(-1);
             }
         }
 
+        using var span = LatchkeyTelemetry.ActivitySource.StartActivity("latchkey.password_hash");
         try
         {
             return work();

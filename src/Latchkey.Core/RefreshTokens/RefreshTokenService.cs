@@ -27,12 +27,15 @@ public sealed class RefreshTokenService
     private readonly SecurityAudit _audit;
     private readonly byte[] _successorKey;
     private readonly IRefreshTokenReuseListener[] _reuseListeners;
+    private readonly LatchkeyMetrics? _metrics;
 
     /// <summary>Creates the service.</summary>
     public RefreshTokenService(
         IRefreshTokenStore store, RevocationService revocation, MasterSecret secret, TimeProvider time,
-        IOptions<TokenOptions> options, SecurityAudit audit, IEnumerable<IRefreshTokenReuseListener>? reuseListeners = null)
+        IOptions<TokenOptions> options, SecurityAudit audit, IEnumerable<IRefreshTokenReuseListener>? reuseListeners = null,
+        LatchkeyMetrics? metrics = null)
     {
+        _metrics = metrics;
         _reuseListeners = reuseListeners?.ToArray() ?? [];
         ArgumentNullException.ThrowIfNull(secret);
         _store = store;
@@ -74,15 +77,19 @@ public sealed class RefreshTokenService
     {
         if (!IsWellFormed(token))
         {
+            _metrics?.Refreshed(RotationStatus.Invalid);
             return null;
         }
 
+        using var span = LatchkeyTelemetry.ActivitySource.StartActivity("latchkey.refresh");
         var options = _options.Value;
         var now = _time.GetUtcNow();
         var successor = Successor(token!);
         var result = await _store.RotateAsync(
             SecretHash.Compute(token!), SecretHash.Compute(successor), StoredTime.Truncate(now), StoredTime.Truncate(now + options.RefreshTokenLifetime),
             options.RefreshReuseGracePeriod, cancellationToken).ConfigureAwait(false);
+        _metrics?.Refreshed(result.Status);
+        span?.SetTag("latchkey.refresh.result", LatchkeyMetrics.RefreshResultName(result.Status));
         switch (result.Status)
         {
             case RotationStatus.Rotated:

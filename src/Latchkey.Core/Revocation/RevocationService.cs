@@ -21,12 +21,14 @@ public sealed class RevocationService
     private readonly TimeProvider _time;
     private readonly IOptions<TokenOptions> _options;
     private readonly SecurityAudit _audit;
+    private readonly LatchkeyMetrics? _metrics;
 
     /// <summary>Creates the service.</summary>
     public RevocationService(
         RevocationList list, IRevocationStore store, IRevocationBroadcaster broadcaster, IAccountStore accounts,
-        TimeProvider time, IOptions<TokenOptions> options, SecurityAudit audit)
+        TimeProvider time, IOptions<TokenOptions> options, SecurityAudit audit, LatchkeyMetrics? metrics = null)
     {
+        _metrics = metrics;
         _list = list;
         _store = store;
         _broadcaster = broadcaster;
@@ -76,7 +78,9 @@ public sealed class RevocationService
         await _store.AddAsync(entry, cancellationToken).ConfigureAwait(false);
         _list.Apply(entry);
         _audit.TokenRevoked(entry.Kind.ToString(), entry.Id, entry.Generation, origin.ClientIp);
+        var publishing = System.Diagnostics.Stopwatch.GetTimestamp();
         await _broadcaster.PublishAsync(entry, cancellationToken).ConfigureAwait(false);
+        _metrics?.RevocationPublished(entry.Kind, publishing);
     }
 
     // Nothing issued from now on can outlive this.

@@ -33,12 +33,14 @@ public sealed class SessionManager
     private readonly SessionCache _cache;
     private readonly SecurityAudit _audit;
     private readonly BackChannelLogout? _backChannelLogout;
+    private readonly LatchkeyMetrics? _metrics;
 
     /// <summary>Creates the manager; with <c>backChannelLogout</c>, the clients a session signed into are told when it ends.</summary>
     public SessionManager(
         ISessionStore store, SessionCache cache, RevocationService revocation, TimeProvider time, IOptions<SessionOptions> options,
-        SecurityAudit audit, ILogger<SessionManager> logger, BackChannelLogout? backChannelLogout = null)
+        SecurityAudit audit, ILogger<SessionManager> logger, BackChannelLogout? backChannelLogout = null, LatchkeyMetrics? metrics = null)
     {
+        _metrics = metrics;
         _backChannelLogout = backChannelLogout;
         _audit = audit;
         _store = store;
@@ -77,6 +79,7 @@ public sealed class SessionManager
             Truncate(origin.ClientIp, 64),
             methods);
         await _store.CreateAsync(session, cancellationToken).ConfigureAwait(false);
+        _metrics?.SessionStarted();
         _audit.SessionStarted(session.PublicId, userId, origin.ClientIp);
         return new NewSession(session, rawId, CsrfTokens.For(rawId));
     }
@@ -162,6 +165,7 @@ public sealed class SessionManager
         if (ended is not null)
         {
             _cache.Remove(ended.IdHash);
+            _metrics?.SessionsEnded(1);
             _audit.SessionEnded(ended.PublicId, userId, reason, origin.ClientIp);
             await _revocation.RevokeSessionTokensAsync(ended.PublicId, origin, cancellationToken).ConfigureAwait(false);
             await NotifyClientsAsync(ended.PublicId).ConfigureAwait(false);
@@ -175,6 +179,7 @@ public sealed class SessionManager
     {
         var count = await _store.DeleteAllForUserAsync(userId, keep?.IdHash, cancellationToken).ConfigureAwait(false);
         _cache.RemoveUser(userId);
+        _metrics?.SessionsEnded(count);
         _audit.AllSessionsEnded(userId, count, keep?.PublicId, origin.ClientIp);
         if (_backChannelLogout is not null)
         {
@@ -190,6 +195,7 @@ public sealed class SessionManager
         var now = _time.GetUtcNow();
         _cache.Prune(now);
         var count = await _store.PruneAsync(now, cancellationToken).ConfigureAwait(false);
+        _metrics?.SessionsEnded(count);
         if (_backChannelLogout is not null)
         {
             await _backChannelLogout.PruneAsync(cancellationToken).ConfigureAwait(false);
@@ -224,6 +230,7 @@ public sealed class SessionManager
         var ended = await _store.DeleteAsync(session.IdHash, cancellationToken).ConfigureAwait(false);
         if (ended)
         {
+            _metrics?.SessionsEnded(1);
             _audit.SessionEnded(session.PublicId, session.UserId, reason, origin.ClientIp);
         }
 
@@ -255,7 +262,11 @@ public sealed class SessionManager
             if (!session.IsLiveAt(now))
             {
                 _cache.Remove(idHash);
-                await _store.DeleteAsync(idHash, cancellationToken).ConfigureAwait(false);
+                if (await _store.DeleteAsync(idHash, cancellationToken).ConfigureAwait(false))
+                {
+                    _metrics?.SessionsEnded(1);
+                }
+
                 Log.SessionExpired(_logger, session.PublicId);
                 return null;
             }

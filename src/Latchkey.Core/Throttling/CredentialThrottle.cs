@@ -20,10 +20,12 @@ public sealed class CredentialThrottle
     private readonly ILoginThrottle _throttle;
     private readonly SecurityAudit _audit;
     private readonly IOptions<ThrottlingOptions> _options;
+    private readonly LatchkeyMetrics? _metrics;
 
     /// <summary>Creates the throttle front.</summary>
-    public CredentialThrottle(ILoginThrottle throttle, SecurityAudit audit, IOptions<ThrottlingOptions> options)
+    public CredentialThrottle(ILoginThrottle throttle, SecurityAudit audit, IOptions<ThrottlingOptions> options, LatchkeyMetrics? metrics = null)
     {
+        _metrics = metrics;
         _throttle = throttle;
         _audit = audit;
         _options = options;
@@ -48,6 +50,7 @@ public sealed class CredentialThrottle
         var decision = await BeginAsync(keys, cancellationToken).ConfigureAwait(false);
         if (!decision.IsAdmitted)
         {
+            _metrics?.ThrottleRefused(decision.RefusedBy);
             _audit.ThrottledAttempt(decision.RefusedBy, new Security.RequestOrigin(clientAddress, null).ClientIp, (int)Math.Ceiling(decision.RetryAfter.TotalSeconds));
             return refused(decision.RetryAfter);
         }
@@ -92,6 +95,7 @@ public sealed class CredentialThrottle
         var decision = await _throttle.TryAcquireAsync(key, options.SignUpsPerAddress, options.SignUpWindow, cancellationToken).ConfigureAwait(false);
         if (!decision.IsAdmitted)
         {
+            _metrics?.ThrottleRefused(decision.RefusedBy);
             _audit.ThrottledAttempt(decision.RefusedBy, new Security.RequestOrigin(clientAddress, null).ClientIp, (int)Math.Ceiling(decision.RetryAfter.TotalSeconds));
         }
 

@@ -54,13 +54,23 @@ public sealed class AccessTokenValidator
     public int CachedTokenCount => _cache?.Count ?? 0;
 
     /// <summary>Validates <paramref name="token"/>.</summary>
-    public AccessTokenValidationResult Validate(string? token, AccessTokenValidationParameters parameters)
+    public AccessTokenValidationResult Validate(string? token, AccessTokenValidationParameters parameters) =>
+        Validate(token, parameters, out _);
+
+    /// <summary>Validates <paramref name="token"/> and tells whether the validated-token cache answered.</summary>
+    /// <param name="token">The compact JWS.</param>
+    /// <param name="parameters">The rules.</param>
+    /// <param name="fromCache">Whether the token was found in the cache, so that parsing and the signature check were skipped.</param>
+    public AccessTokenValidationResult Validate(string? token, AccessTokenValidationParameters parameters, out bool fromCache)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         if (_cache is not null && token is not null && _cache.Find(token) is { } entry && CheckCached(entry, parameters) is { } cached)
         {
+            fromCache = true;
             return cached;
         }
+
+        fromCache = false;
 
         var result = ValidateUncached(token, parameters, out var kid, out var key);
         if (_cache is not null && result.IsValid)
