@@ -1,12 +1,18 @@
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.OpenApi;
 using Latchkey.Server.Telemetry;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 
 namespace Latchkey.Server;
 
 /// <summary>Builds the Latchkey server application; <c>Program</c> runs it, tests start it on a free port.</summary>
 public static class LatchkeyServer
 {
+    /// <summary>The folder of the data directory that holds ASP.NET Core's data-protection keys.</summary>
+    public const string DataProtectionFolder = "data-protection-keys";
+
     /// <summary>
     /// Creates the application from command-line arguments, environment and appsettings.json, with every option
     /// checked: a bad value throws here (<see cref="Microsoft.Extensions.Options.OptionsValidationException"/>).
@@ -34,6 +40,12 @@ public static class LatchkeyServer
 
         // The embedded SQLite store is the default; the scaled-out stores are chosen by connection strings.
         var latchkey = builder.Services.AddLatchkey(builder.Configuration);
+
+        // ASP.NET Core's data-protection key ring (registered with authentication, made at start, used by nothing of
+        // Latchkey's own) goes to the data directory instead of ~/.aspnet, so that the server writes nowhere else:
+        // a container's read-only root filesystem holds (docs/container.md).
+        builder.Services.AddOptions<KeyManagementOptions>().Configure<IOptions<LatchkeyOptions>, ILoggerFactory>((keys, options, logging) =>
+            keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(Path.GetFullPath(options.Value.DataDirectory), DataProtectionFolder)), logging));
         var postgreSql = builder.Configuration.GetConnectionString("Latchkey");
         var redis = builder.Configuration.GetConnectionString("Redis");
         if (!string.IsNullOrWhiteSpace(postgreSql))

@@ -21,6 +21,10 @@ return await StartupErrors.ReportAsync(args switch
     // `clients list|add|update|rotate-secret|remove …` manages the stored clients and exits (ClientCommands).
     ["clients", ..] => () => ClientCommands.RunAsync(args),
 
+    // `healthcheck [--url <url>]` asks a running server's /healthz and exits 0 or 1, for a container's HEALTHCHECK
+    // (HealthCheckCommand); it builds no host.
+    ["healthcheck", ..] => () => HealthCheckCommand.RunAsync(args[1..]),
+
     // Anything else runs the server.
     _ => () => LatchkeyServer.RunAsync(args),
 });

@@ -94,6 +94,20 @@ public sealed class ServerProcess : IAsyncDisposable
             start.ArgumentList.Add(arg);
         }
 
+        return await StartAsync(start, baseAddress);
+    }
+
+    /// <summary>
+    /// Starts the process that <paramref name="start"/> describes (the server run some other way, e.g. from a
+    /// published folder with its settings in the environment) and waits until <c>/healthz</c> answers 200 at
+    /// <paramref name="baseAddress"/>; its output is captured and scanned like that of any other server process.
+    /// </summary>
+    public static async Task<ServerProcess> StartAsync(ProcessStartInfo start, Uri baseAddress)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
         var process = new Process { StartInfo = start };
         var server = new ServerProcess(process, baseAddress);
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
