@@ -29,6 +29,7 @@ public sealed class LatchkeyMetrics : IDisposable
     private readonly Counter<long> _revocationsPublished;
     private readonly Counter<long> _revocationsReceived;
     private readonly Histogram<double> _revocationPublishDuration;
+    private readonly Histogram<double> _revocationPropagation;
     private readonly Counter<long> _throttleRefusals;
     private readonly UpDownCounter<long> _hashingQueued;
     private readonly Counter<long> _hashingRejections;
@@ -61,6 +62,10 @@ public sealed class LatchkeyMetrics : IDisposable
         _revocationsReceived = _meter.CreateCounter<long>("latchkey.revocations.received", "{revocation}", "Revocations received from the broadcast, by kind.");
         _revocationPublishDuration = _meter.CreateHistogram<double>(
             "latchkey.revocations.publish.duration", "s", "How long handing a revocation to the broadcast took.", advice: new() { HistogramBucketBoundaries = LatencyBuckets });
+        _revocationPropagation = _meter.CreateHistogram<double>(
+            "latchkey.revocations.propagation.delay", "s",
+            "From handing a revocation to the broadcast to hearing it back from the broadcast: the bus's delay to every node.",
+            advice: new() { HistogramBucketBoundaries = LatencyBuckets });
         _throttleRefusals = _meter.CreateCounter<long>("latchkey.throttle.refusals", "{attempt}", "Attempts the throttle refused, by the counter that refused them.");
         _hashingQueued = _meter.CreateUpDownCounter<long>("latchkey.password_hashing.queued", "{request}", "Requests waiting for a password-hashing slot.");
         _hashingRejections = _meter.CreateCounter<long>(
@@ -115,6 +120,13 @@ public sealed class LatchkeyMetrics : IDisposable
             _revocationPublishDuration.Record(Stopwatch.GetElapsedTime(startedAt).TotalSeconds, tags);
         }
     }
+
+    /// <summary>Whether the propagation delay is being listened to (so that the publisher need not note the time otherwise).</summary>
+    public bool MeasuresPropagation => _revocationPropagation.Enabled;
+
+    /// <summary>Records the time from publishing a revocation (<paramref name="publishedAt"/>, a <see cref="Stopwatch"/> timestamp) to hearing it back.</summary>
+    public void RevocationPropagated(RevocationKind kind, long publishedAt) =>
+        _revocationPropagation.Record(Stopwatch.GetElapsedTime(publishedAt).TotalSeconds, RevocationTags[(int)kind]);
 
     /// <summary>Records a revocation received from the broadcast.</summary>
     public void RevocationReceived(RevocationKind kind) => _revocationsReceived.Add(1, RevocationTags[(int)kind]);

@@ -29,8 +29,7 @@ internal sealed class LatchkeyMaintenanceService(
     IOptions<LatchkeyOptions> options,
     IOptions<KeyOptions> keyOptions,
     IOptions<SessionOptions> sessionOptions,
-    ILogger<LatchkeyMaintenanceService> logger,
-    LatchkeyMetrics metrics) : IHostedService, IDisposable
+    ILogger<LatchkeyMaintenanceService> logger) : IHostedService, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private Task? _keysLoop;
@@ -48,7 +47,7 @@ internal sealed class LatchkeyMaintenanceService(
             {
                 revocationList.Apply(entry);
                 sessionCache.Apply(entry);
-                metrics.RevocationReceived(entry.Kind);
+                revocation.RecordReceived(entry);
             },
             async ct =>
             {

@@ -16,7 +16,8 @@ public interface IRevocationBroadcaster
     Task PublishAsync(RevocationEntry entry, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Calls <paramref name="received"/> for each entry another node publishes, and
+    /// Calls <paramref name="received"/> for each entry any node publishes (this node's own come back too, which times
+    /// the broadcast: <c>latchkey.revocations.propagation.delay</c>), and
     /// <paramref name="resynchronize"/> after every reconnect, when messages may have been missed, so that
     /// the node rebuilds its view from the store.
     /// </summary>

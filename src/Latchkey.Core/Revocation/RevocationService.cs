@@ -23,6 +23,12 @@ public sealed class RevocationService
     private readonly SecurityAudit _audit;
     private readonly LatchkeyMetrics? _metrics;
 
+    // Revocations this node published and has not heard back yet, by wire form, with when they were handed to the
+    // broadcast: every node hears its own messages (Redis pub/sub, LISTEN/NOTIFY), so the echo times the bus. Bounded,
+    // since a broadcast that does not echo (one node, no bus) would otherwise fill it; only filled while measured.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _awaitingEcho = new(StringComparer.Ordinal);
+    private const int MaxAwaitingEcho = 4096;
+
     /// <summary>Creates the service.</summary>
     public RevocationService(
         RevocationList list, IRevocationStore store, IRevocationBroadcaster broadcaster, IAccountStore accounts,
@@ -65,6 +71,25 @@ public sealed class RevocationService
         }
     }
 
+    /// <summary>
+    /// Counts a revocation heard from the broadcast and, when it is one this node published, how long the broadcast took
+    /// to bring it back (<c>latchkey.revocations.propagation.delay</c>).
+    /// </summary>
+    public void RecordReceived(RevocationEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        if (_metrics is null)
+        {
+            return;
+        }
+
+        _metrics.RevocationReceived(entry.Kind);
+        if (!_awaitingEcho.IsEmpty && _awaitingEcho.TryRemove(RevocationMessage.Format(entry), out var publishedAt))
+        {
+            _metrics.RevocationPropagated(entry.Kind, publishedAt);
+        }
+    }
+
     /// <summary>Forgets entries whose tokens have all expired, in memory and in the store.</summary>
     public async Task PruneAsync(CancellationToken cancellationToken)
     {
@@ -79,6 +104,16 @@ public sealed class RevocationService
         _list.Apply(entry);
         _audit.TokenRevoked(entry.Kind.ToString(), entry.Id, entry.Generation, origin.ClientIp);
         var publishing = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (_metrics is { MeasuresPropagation: true })
+        {
+            if (_awaitingEcho.Count >= MaxAwaitingEcho)
+            {
+                _awaitingEcho.Clear();
+            }
+
+            _awaitingEcho[RevocationMessage.Format(entry)] = publishing;
+        }
+
         await _broadcaster.PublishAsync(entry, cancellationToken).ConfigureAwait(false);
         _metrics?.RevocationPublished(entry.Kind, publishing);
     }

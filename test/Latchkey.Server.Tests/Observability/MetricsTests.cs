@@ -97,6 +97,8 @@ public sealed class MetricsTests
         Assert.Equal(2, recorder.Count("latchkey.revocations.publish.duration", ("latchkey.revocation.kind", "session")));
         Assert.Equal(2, recorder.Sum("latchkey.revocations.received", ("latchkey.revocation.kind", "session")));
         Assert.Equal(2, recorder.Sum("latchkey.revocations.received"));
+        // Both were this node's own, heard back from the broadcast: their round trip is the propagation delay.
+        Assert.Equal(2, recorder.Count("latchkey.revocations.propagation.delay", ("latchkey.revocation.kind", "session")));
 
         // +1 at login, -1 at logout.
         Assert.Equal(2, recorder.Count("latchkey.sessions.active"));
