@@ -14,10 +14,10 @@ public sealed class AccountPageTests(BrowserFixture fixture) : IClassFixture<Bro
         var email = TestData.NewEmail();
 
         await page.GotoAsync("/");
-        await page.WaitForURLAsync("**/signin");
+        await BrowserTab.WaitForUrlAsync(page, "**/signin");
         await BrowserFixture.ScreenshotAsync(page, "signin");
         await page.GetByRole(AriaRole.Link, new() { Name = "Create an account" }).ClickAsync();
-        await page.WaitForURLAsync("**/signup");
+        await BrowserTab.WaitForUrlAsync(page, "**/signup");
 
         // A too-short password is refused with the server's message next to the field.
         await page.GetByLabel("Email").FillAsync(email);
@@ -30,12 +30,12 @@ public sealed class AccountPageTests(BrowserFixture fixture) : IClassFixture<Bro
 
         await page.GetByLabel("Password").FillAsync(TestData.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
-        await page.WaitForURLAsync("**/account");
+        await BrowserTab.WaitForUrlAsync(page, "**/account");
         await Assertions.Expect(page.Locator("#user-email")).ToHaveTextAsync(email);
 
         // Sign out, then sign in through the form.
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync("**/signin");
+        await BrowserTab.WaitForUrlAsync(page, "**/signin");
         await tab.SignInAsync(email);
         await Assertions.Expect(page.Locator(".session.current .badge")).ToHaveTextAsync("This device");
         await Assertions.Expect(page.Locator(".session.current .device")).ToContainTextAsync("Chrome");
@@ -55,12 +55,12 @@ public sealed class AccountPageTests(BrowserFixture fixture) : IClassFixture<Bro
         Assert.Equal(0, await page.EvaluateAsync<int>("() => localStorage.length + sessionStorage.length"));
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync("**/signin");
+        await BrowserTab.WaitForUrlAsync(page, "**/signin");
         Assert.DoesNotContain(await tab.Context.CookiesAsync(), c => c.Name == "latchkey_session" && c.Value.Length > 0);
 
         // Signed out: the account page sends the visitor to sign-in, and comes back afterwards.
         await page.GotoAsync("/account");
-        await page.WaitForURLAsync("**/signin?returnTo=%2Faccount");
+        await BrowserTab.WaitForUrlAsync(page, "**/signin?returnTo=%2Faccount");
         Assert.Empty(tab.CspViolations);
     }
 

@@ -23,7 +23,7 @@ public sealed partial class AccountRecoveryPageTests(AccountRecoveryPageTests.Ma
         var page = tab.Page;
         await page.GotoAsync("/signin");
         await page.GetByRole(AriaRole.Link, new() { Name = "Forgot password?" }).ClickAsync();
-        await page.WaitForURLAsync("**/forgot-password");
+        await BrowserTab.WaitForUrlAsync(page, "**/forgot-password");
         var seen = fixture.Smtp.Messages.Count;
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByRole(AriaRole.Button, new() { Name = "Send reset link" }).ClickAsync();
@@ -41,7 +41,7 @@ public sealed partial class AccountRecoveryPageTests(AccountRecoveryPageTests.Ma
         await Assertions.Expect(page.Locator("#newPassword-error")).ToHaveTextAsync("A password has at least 8 characters.");
         await SetNewPasswordAsync(page);
         await page.GetByRole(AriaRole.Link, new() { Name = "Sign in with your new password" }).ClickAsync();
-        await page.WaitForURLAsync("**/signin");
+        await BrowserTab.WaitForUrlAsync(page, "**/signin");
         await BrowserTab.FillSignInAsync(page, email);
         await Assertions.Expect(page.Locator("#form-error")).ToHaveTextAsync("The email or password is wrong.");
         await BrowserTab.FillSignInAsync(page, email, NewPassword);

@@ -26,7 +26,7 @@ public sealed class DeleteAccountPageTests(BrowserFixture fixture) : IClassFixtu
 
         await page.GetByLabel("Your password").FillAsync(TestData.Password);
         await delete.ClickAsync();
-        await page.WaitForURLAsync("**/signin");
+        await BrowserTab.WaitForUrlAsync(page, "**/signin");
 
         using var client = fixture.Server.CreateClient();
         using var login = await client.LoginAsync(email);

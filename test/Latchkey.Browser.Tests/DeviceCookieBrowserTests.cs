@@ -25,7 +25,7 @@ public sealed class DeviceCookieBrowserTests(DeviceCookieBrowserTests.SlowDelayF
         Assert.DoesNotContain("latchkey_device", await known.Page.EvaluateAsync<string>("() => document.cookie"), StringComparison.Ordinal);
 
         await known.Page.GetByRole(AriaRole.Button, new() { Name = "Sign out", Exact = true }).ClickAsync();
-        await known.Page.WaitForURLAsync("**/signin");
+        await BrowserTab.WaitForUrlAsync(known.Page, "**/signin");
         Assert.Contains(await known.Context.CookiesAsync(), c => c.Name == "latchkey_device" && c.Value == device.Value);
 
         // Someone else, from the same address, guesses at the account until it is throttled.

@@ -34,9 +34,9 @@ public sealed class DeviceRevocationTests(BrowserFixture fixture) : IClassFixtur
 
         // The phone's next action meets a 401 and lands on sign-in, set to come back.
         await phone.Page.GetByRole(AriaRole.Button, new() { Name = "Mint access token" }).ClickAsync();
-        await phone.Page.WaitForURLAsync("**/signin?returnTo=%2Ftokens");
+        await BrowserTab.WaitForUrlAsync(phone.Page, "**/signin?returnTo=%2Ftokens");
         await BrowserTab.FillSignInAsync(phone.Page, email);
-        await phone.Page.WaitForURLAsync("**/tokens");
+        await BrowserTab.WaitForUrlAsync(phone.Page, "**/tokens");
 
         // The laptop was untouched.
         await laptop.Page.ReloadAsync();

@@ -19,7 +19,7 @@ public sealed class MfaPageTests(MfaBrowserFixture fixture) : IClassFixture<MfaB
         var page = tab.Page;
         await tab.SignInAsync(email);
         await page.GetByRole(AriaRole.Link, new() { Name = "Security settings" }).ClickAsync();
-        await page.WaitForURLAsync("**/security");
+        await BrowserTab.WaitForUrlAsync(page, "**/security");
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Manage your passkeys" })).ToHaveAttributeAsync("href", "/passkeys");
         var (secret, _) = await fixture.EnrolOnSecurityPageAsync(page);
         await Assertions.Expect(page.Locator("#mfa-status")).ToContainTextAsync("Two-step verification is on");
@@ -44,7 +44,7 @@ public sealed class MfaPageTests(MfaBrowserFixture fixture) : IClassFixture<MfaB
         await Assertions.Expect(page.Locator("#user-email")).ToHaveTextAsync(email);
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Tokens" }).ClickAsync();
-        await page.WaitForURLAsync("**/tokens");
+        await BrowserTab.WaitForUrlAsync(page, "**/tokens");
         await Assertions.Expect(page.Locator("#session-amr")).ToContainTextAsync("otp");
         await Assertions.Expect(page.Locator("#session-amr")).ToContainTextAsync("mfa");
         await Assertions.Expect(page.Locator("#session-acr")).ToHaveTextAsync("2");
@@ -297,7 +297,7 @@ public sealed class MfaPageTests(MfaBrowserFixture fixture) : IClassFixture<MfaB
     private static async Task SignOutAsync(IPage page)
     {
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync("**/signin");
+        await BrowserTab.WaitForUrlAsync(page, "**/signin");
     }
 
     private static async Task UseRecoveryCodeAsync(IPage page, string code)
@@ -331,7 +331,7 @@ public sealed class RequiredMfaPageTests(RequiredMfaBrowserFixture fixture) : IC
 
         // From now on the account signs in with a code.
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync("**/signin");
+        await BrowserTab.WaitForUrlAsync(page, "**/signin");
         fixture.NextStep();
         await BrowserTab.FillSignInAsync(page, email);
         await page.GetByLabel("Authenticator code").FillAsync(fixture.CodeFor(secret));

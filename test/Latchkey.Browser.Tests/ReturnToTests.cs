@@ -12,7 +12,7 @@ public sealed class ReturnToTests(BrowserFixture fixture) : IClassFixture<Browse
         await using var tab = await fixture.NewTabAsync();
         await tab.Page.GotoAsync("/signin?returnTo=%2Ftokens");
         await BrowserTab.FillSignInAsync(tab.Page, email);
-        await tab.Page.WaitForURLAsync(fixture.Origin + "/tokens");
+        await BrowserTab.WaitForUrlAsync(tab.Page, fixture.Origin + "/tokens");
     }
 
     [Theory]

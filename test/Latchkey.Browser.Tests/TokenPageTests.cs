@@ -17,7 +17,7 @@ public sealed class TokenPageTests(BrowserFixture fixture) : IClassFixture<Brows
 
         var tokens = tab.Page;
         await tokens.GetByRole(AriaRole.Link, new() { Name = "Tokens" }).ClickAsync();
-        await tokens.WaitForURLAsync("**/tokens");
+        await BrowserTab.WaitForUrlAsync(tokens, "**/tokens");
         await tokens.GetByRole(AriaRole.Button, new() { Name = "Mint access token" }).ClickAsync();
         var field = tokens.GetByLabel("Access token (JWT)");
         await Assertions.Expect(field).ToHaveValueAsync(new System.Text.RegularExpressions.Regex(@"^[\w-]+\.[\w-]+\.[\w-]+$"));
@@ -44,7 +44,7 @@ public sealed class TokenPageTests(BrowserFixture fixture) : IClassFixture<Brows
         var account = await tab.NewPageAsync();
         await account.GotoAsync("/account");
         await account.GetByRole(AriaRole.Button, new() { Name = "Log out everywhere" }).ClickAsync();
-        await account.WaitForURLAsync("**/signin");
+        await BrowserTab.WaitForUrlAsync(account, "**/signin");
 
         await tokens.GetByRole(AriaRole.Button, new() { Name = "Check with GET /api/me" }).ClickAsync();
         await Assertions.Expect(tokens.Locator("#check-result")).ToHaveAttributeAsync("data-result", "refused");

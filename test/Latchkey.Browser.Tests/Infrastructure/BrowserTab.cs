@@ -40,7 +40,7 @@ public sealed class BrowserTab : IAsyncDisposable
     {
         await Page.GotoAsync("/signin");
         await FillSignInAsync(Page, email, password);
-        await Page.WaitForURLAsync("**/account");
+        await WaitForUrlAsync(Page, "**/account");
         await Assertions.Expect(Page.Locator("#user-email")).ToHaveTextAsync(email);
     }
 
@@ -53,11 +53,27 @@ public sealed class BrowserTab : IAsyncDisposable
     }
 
     /// <summary>Waits until <paramref name="page"/> is at <paramref name="url"/>; on timeout, says where it is and what it shows.</summary>
+    /// <remarks>
+    /// Playwright's wait reads the page's address and then listens for navigations; a script-driven navigation
+    /// that lands between the two (a reloaded page that finds its session gone and moves on at once) is missed and
+    /// the wait runs out at the very address it waited for. Short waits in a loop read the address again each time.
+    /// </remarks>
     public static async Task WaitForUrlAsync(IPage page, string url)
     {
+        const int Attempts = 15;
         try
         {
-            await page.WaitForURLAsync(url);
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await page.WaitForURLAsync(url, new() { Timeout = 1_000 });
+                    return;
+                }
+                catch (TimeoutException) when (attempt < Attempts)
+                {
+                }
+            }
         }
         catch (TimeoutException e)
         {
