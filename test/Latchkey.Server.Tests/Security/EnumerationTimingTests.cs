@@ -8,11 +8,17 @@ namespace Latchkey.Server.Tests.Security;
 /// <summary>
 /// Account enumeration by timing: with the production Argon2id parameters, a login with an unknown
 /// email and one with a wrong password take the same path (a verification against a dummy hash), so
-/// their median response times agree; a password-reset request answers before the account is looked up,
-/// so it takes as long for an address with an account as for one without. Medians over a few hundred
-/// interleaved attempts, not single requests, so that scheduling noise on a shared machine does not
-/// decide the outcome.
+/// their response times agree; a password-reset request answers before the account is looked up,
+/// so it takes as long for an address with an account as for one without.
 /// </summary>
+/// <remarks>
+/// The two kinds of request are interleaved a few hundred times and compared at their 10th percentile, the
+/// estimator a remote timing attacker uses: the fastest answers carry the server's own work and little of the
+/// network's or the scheduler's (Crosby, Wallach and Riedi, "Opportunities and limits of remote timing attacks",
+/// 2009). On a machine busy with other test runs the medians wander by more than the 10 % bound between two
+/// samples of the same path (18 % was seen with identical 10th percentiles), while a path that skips the hash or
+/// adds a lookup moves the fast tail as much as the middle. Medians are printed beside it.
+/// </remarks>
 public sealed class EnumerationTimingTests(ITestOutputHelper output)
 {
     private const int Attempts = 200;
@@ -22,11 +28,14 @@ public sealed class EnumerationTimingTests(ITestOutputHelper output)
     private const int WarmUp = 10;
     private const string WrongPassword = "not the right password";
 
-    // The bound both cases are held to: medians within 10 % of each other.
-    private const double MaxMedianDifference = 0.10;
+    // The bound both cases are held to: 10th percentiles within 10 % of each other.
+    private const double MaxDifference = 0.10;
+
+    // The percentile compared (see the remarks).
+    private const double Compared = 0.10;
 
     [Fact]
-    public async Task Login_UnknownEmailAndWrongPassword_MediansDifferByLessThanTenPercent()
+    public async Task Login_UnknownEmailAndWrongPassword_TakeAlike_WithinTenPercent()
     {
         var options = new TestServerOptions { FastPasswordHashing = false };
 
@@ -49,7 +58,7 @@ public sealed class EnumerationTimingTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task PasswordReset_UnknownAndKnownAddress_AnswerAlike_MediansDifferByLessThanTenPercent()
+    public async Task PasswordReset_UnknownAndKnownAddress_AnswerAlike_WithinTenPercent()
     {
         var options = new TestServerOptions();
 
@@ -73,7 +82,7 @@ public sealed class EnumerationTimingTests(ITestOutputHelper output)
     }
 
     // Interleaves the two kinds of request (alternating which goes first), checks every answer has the status and
-    // the same body as the first of its kind, and holds the medians to the bound. Returns the first answer of each.
+    // the same body as the first of its kind, and holds the compared percentiles to the bound. Returns the first answer of each.
     private async Task<(Timed A, Timed B)> CompareAsync(
         string nameA, Func<Task<Timed>> sendA, string nameB, Func<Task<Timed>> sendB, HttpStatusCode status, int attempts = Attempts)
     {
@@ -100,14 +109,14 @@ public sealed class EnumerationTimingTests(ITestOutputHelper output)
             }
         }
 
-        var medianA = Median(timesA);
-        var medianB = Median(timesB);
-        var difference = Math.Abs(medianA - medianB) / Math.Max(medianA, medianB);
+        var fastA = Percentile(timesA, Compared);
+        var fastB = Percentile(timesB, Compared);
+        var difference = Math.Abs(fastA - fastB) / Math.Max(fastA, fastB);
         output.WriteLine($"{attempts} attempts each:");
-        output.WriteLine($"  {nameA}: median {medianA:F2} ms (p10 {Percentile(timesA, 0.1):F2}, p90 {Percentile(timesA, 0.9):F2})");
-        output.WriteLine($"  {nameB}: median {medianB:F2} ms (p10 {Percentile(timesB, 0.1):F2}, p90 {Percentile(timesB, 0.9):F2})");
-        output.WriteLine($"  difference of medians: {difference:P1}");
-        Assert.True(difference < MaxMedianDifference, $"Medians differ by {difference:P1}: {nameA} {medianA:F2} ms, {nameB} {medianB:F2} ms.");
+        output.WriteLine($"  {nameA}: p10 {fastA:F2} ms (median {Percentile(timesA, 0.5):F2}, p90 {Percentile(timesA, 0.9):F2})");
+        output.WriteLine($"  {nameB}: p10 {fastB:F2} ms (median {Percentile(timesB, 0.5):F2}, p90 {Percentile(timesB, 0.9):F2})");
+        output.WriteLine($"  difference of 10th percentiles: {difference:P1}");
+        Assert.True(difference < MaxDifference, $"10th percentiles differ by {difference:P1}: {nameA} {fastA:F2} ms, {nameB} {fastB:F2} ms.");
         return (firstA!, firstB!);
     }
 
@@ -126,8 +135,6 @@ public sealed class EnumerationTimingTests(ITestOutputHelper output)
             .Order(StringComparer.Ordinal));
         return new Timed(response.StatusCode, body, headers, elapsed);
     }
-
-    private static double Median(List<double> values) => Percentile(values, 0.5);
 
     private static double Percentile(List<double> values, double fraction)
     {
