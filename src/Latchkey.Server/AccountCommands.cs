@@ -29,6 +29,12 @@ internal static class AccountCommands
     /// <summary>An account with this email exists already.</summary>
     public const int Conflict = 4;
 
+    /// <summary>
+    /// Whether <paramref name="arg"/> is a switch (<c>--json</c>, <c>--Section:Key=value</c>) rather than an operand. Only a
+    /// double dash counts: key ids, session ids and client ids are base64url and may begin with a single one.
+    /// </summary>
+    public static bool IsSwitch(string arg) => arg.StartsWith("--", StringComparison.Ordinal);
+
     private const string Actor = "operator (command line)";
 
     private static readonly string[] AdminRole = ["admin"];
@@ -44,7 +50,7 @@ internal static class AccountCommands
     public static async Task<int> RunAsync(string[] args)
     {
         if (args is not ["accounts", "create" or "find" or "disable" or "enable" or "delete" or "grant-admin" or "revoke-admin" or "reset-mfa", var target, ..]
-            || target.StartsWith('-'))
+            || IsSwitch(target))
         {
             await Console.Error.WriteLineAsync(UsageText);
             return Usage;

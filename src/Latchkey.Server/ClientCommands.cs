@@ -55,7 +55,7 @@ internal static class ClientCommands
         var (action, clientId, start) = args switch
         {
             ["clients", "list", ..] => ("list", null, 2),
-            ["clients", "add" or "update" or "rotate-secret" or "remove", var id, ..] when !id.StartsWith('-') => (args[1], id, 3),
+            ["clients", "add" or "update" or "rotate-secret" or "remove", var id, ..] when !AccountCommands.IsSwitch(id) => (args[1], id, 3),
             _ => (null, null, 0),
         };
         string? parseError = null;

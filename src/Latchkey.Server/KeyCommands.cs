@@ -67,7 +67,7 @@ internal static class KeyCommands
     /// </summary>
     public static async Task<int> RetireAsync(string[] args)
     {
-        if (args is not [var kid, ..] || kid.StartsWith('-'))
+        if (args is not [var kid, ..] || AccountCommands.IsSwitch(kid))
         {
             await Console.Error.WriteLineAsync("usage: keys retire <kid> [--json] [configuration switches]");
             return AccountCommands.Usage;

@@ -25,9 +25,9 @@ internal static class SessionCommands
     {
         var (action, target, session, start) = args switch
         {
-            ["sessions", "list", var t, ..] when !t.StartsWith('-') => ("list", t, null, 3),
-            ["sessions", "end", var t, "--all", ..] when !t.StartsWith('-') => ("end", t, null, 4),
-            ["sessions", "end", var t, var s, ..] when !t.StartsWith('-') && !s.StartsWith('-') => ("end", t, s, 4),
+            ["sessions", "list", var t, ..] when !AccountCommands.IsSwitch(t) => ("list", t, null, 3),
+            ["sessions", "end", var t, "--all", ..] when !AccountCommands.IsSwitch(t) => ("end", t, null, 4),
+            ["sessions", "end", var t, var s, ..] when !AccountCommands.IsSwitch(t) && !AccountCommands.IsSwitch(s) => ("end", t, s, 4),
             _ => (null, null, null, 0),
         };
         if (action is null || target is null)

@@ -122,6 +122,11 @@ public sealed class AdminCommandTests : IDisposable
         Assert.Contains($"Signing key {signing} retired", retireOutput, StringComparison.Ordinal);
         Assert.Equal(3, (await RunAsync("keys", "retire", signing)).ExitCode);
 
+        // Key ids are base64url, so one in 64 begins with '-': an operand, not a switch (only "--" starts a switch).
+        var (dashed, dashedOutput) = await RunAsync("keys", "retire", "-" + signing[1..]);
+        Assert.True(dashed == 3, dashedOutput);
+        Assert.Contains("No signing key has the id -", dashedOutput, StringComparison.Ordinal);
+
         var after = JsonNode.Parse((await RunAsync("keys", "list", "--json")).Output.Split('\n').First(l => l.StartsWith('[')))!.AsArray();
         Assert.DoesNotContain(after, k => k!["kid"]!.GetValue<string>() == signing);
         Assert.Equal(["signing"], after.Select(k => k!["state"]!.GetValue<string>()));
