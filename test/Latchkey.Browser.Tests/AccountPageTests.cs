@@ -109,7 +109,7 @@ public sealed class AccountPageTests(BrowserFixture fixture) : IClassFixture<Bro
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out", Exact = true }).ClickAsync();
         await listAnswered.Task;
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/signin");
+        await BrowserTab.WaitForUrlAsync(page, url => new Uri(url).AbsolutePath == "/signin", "/signin");
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         Assert.Equal("/signin", new Uri(page.Url).PathAndQuery);
         Assert.Empty(tab.CspViolations);

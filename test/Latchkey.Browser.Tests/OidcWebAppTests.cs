@@ -51,15 +51,7 @@ public sealed class OidcWebAppTests(OidcWebAppFixture fixture) : IClassFixture<O
         await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
 
         // Latchkey's end_session_endpoint, then /signout-callback-oidc, then the web app's own page.
-        try
-        {
-            await tab.Page.WaitForURLAsync(fixture.WebAppOrigin + "/signed-out");
-        }
-        catch (TimeoutException e)
-        {
-            var shown = await tab.Page.Locator("body").InnerTextAsync();
-            throw new TimeoutException($"Sign-out stopped at {new Uri(tab.Page.Url).GetLeftPart(UriPartial.Path)}, which shows: {shown[..Math.Min(shown.Length, 300)]}", e);
-        }
+        await BrowserTab.WaitForUrlAsync(tab.Page, fixture.WebAppOrigin + "/signed-out");
 
         await Assertions.Expect(tab.Page.Locator("#signed-out")).ToBeVisibleAsync();
         Assert.Null(await LatchkeySessionAsync(tab));
@@ -180,8 +172,10 @@ public sealed class OidcWebAppTests(OidcWebAppFixture fixture) : IClassFixture<O
         await BrowserTab.WaitForUrlAsync(page, fixture.Origin + "/signin?**");
         await BrowserTab.FillSignInAsync(page, email);
 
-        await page.WaitForURLAsync(url => url.StartsWith(fixture.Origin + "/consent?", StringComparison.Ordinal)
-            || url.StartsWith(fixture.WebAppOrigin + "/", StringComparison.Ordinal));
+        await BrowserTab.WaitForUrlAsync(
+            page,
+            url => url.StartsWith(fixture.Origin + "/consent?", StringComparison.Ordinal) || url.StartsWith(fixture.WebAppOrigin + "/", StringComparison.Ordinal),
+            "the consent page or the web app");
         if (page.Url.StartsWith(fixture.Origin + "/consent?", StringComparison.Ordinal))
         {
             await Assertions.Expect(page.Locator("#client-id")).ToHaveTextAsync(OidcWebAppFixture.ClientId);

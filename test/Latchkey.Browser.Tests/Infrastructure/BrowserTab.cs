@@ -52,13 +52,20 @@ public sealed class BrowserTab : IAsyncDisposable
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
     }
 
-    /// <summary>Waits until <paramref name="page"/> is at <paramref name="url"/>; on timeout, says where it is and what it shows.</summary>
+    /// <summary>Waits until <paramref name="page"/> is at <paramref name="url"/> (a glob); on timeout, says where it is and what it shows.</summary>
     /// <remarks>
     /// Playwright's wait reads the page's address and then listens for navigations; a script-driven navigation
     /// that lands between the two (a reloaded page that finds its session gone and moves on at once) is missed and
     /// the wait runs out at the very address it waited for. Short waits in a loop read the address again each time.
     /// </remarks>
-    public static async Task WaitForUrlAsync(IPage page, string url)
+    public static Task WaitForUrlAsync(IPage page, string url) =>
+        WaitForUrlAsync(page, url, options => page.WaitForURLAsync(url, options));
+
+    /// <summary>Waits, as the glob overload does, until <paramref name="url"/> holds for the page's address.</summary>
+    public static Task WaitForUrlAsync(IPage page, Func<string, bool> url, string described) =>
+        WaitForUrlAsync(page, described, options => page.WaitForURLAsync(url, options));
+
+    private static async Task WaitForUrlAsync(IPage page, string described, Func<PageWaitForURLOptions, Task> wait)
     {
         const int Attempts = 15;
         try
@@ -67,7 +74,7 @@ public sealed class BrowserTab : IAsyncDisposable
             {
                 try
                 {
-                    await page.WaitForURLAsync(url, new() { Timeout = 1_000 });
+                    await wait(new() { Timeout = 1_000 });
                     return;
                 }
                 catch (TimeoutException) when (attempt < Attempts)
@@ -78,7 +85,9 @@ public sealed class BrowserTab : IAsyncDisposable
         catch (TimeoutException e)
         {
             var alert = await page.Locator("[role=alert]:visible").AllTextContentsAsync();
-            throw new TimeoutException($"Still at {page.Url} instead of {url}; alerts: [{string.Join(" | ", alert)}]", e);
+            var shown = await page.Locator("body").InnerTextAsync();
+            throw new TimeoutException(
+                $"Still at {page.Url} instead of {described}; alerts: [{string.Join(" | ", alert)}]; the page shows: {shown[..Math.Min(shown.Length, 300)]}", e);
         }
     }
 
