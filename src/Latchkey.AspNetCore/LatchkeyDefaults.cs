@@ -6,9 +6,9 @@ namespace Latchkey.AspNetCore;
 public static class LatchkeyDefaults
 {
     /// <summary>
-    /// The default authentication scheme: a policy scheme that forwards to the bearer scheme when the
-    /// request carries <c>Authorization: Bearer</c> and to the session scheme otherwise, so one endpoint
-    /// accepts both.
+    /// The default authentication scheme: it forwards to the bearer scheme when the request carries
+    /// <c>Authorization: Bearer</c> and reads the session cookie itself otherwise (as the session scheme does),
+    /// so one endpoint accepts both.
     /// </summary>
     public const string AuthenticationScheme = "Latchkey";
 

@@ -88,8 +88,10 @@ public static class LatchkeyServiceCollectionExtensions
         services.TryAddSingleton<LatchkeyExceptionHandler>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.AspNetCore.Diagnostics.IExceptionHandler, LatchkeyExceptionHandler>(sp => sp.GetRequiredService<LatchkeyExceptionHandler>()));
         services.AddProblemDetails();
+        // The default scheme reads a session cookie itself and forwards only a bearer credential: a policy scheme
+        // in front would build a second handler and run the authentication service twice on every cookie request.
         services.AddAuthentication(LatchkeyDefaults.AuthenticationScheme)
-            .AddPolicyScheme(LatchkeyDefaults.AuthenticationScheme, "Latchkey", o => o.ForwardDefaultSelector = SelectScheme)
+            .AddScheme<AuthenticationSchemeOptions, LatchkeySessionHandler>(LatchkeyDefaults.AuthenticationScheme, "Latchkey", o => o.ForwardDefaultSelector = SelectBearer)
             .AddScheme<AuthenticationSchemeOptions, LatchkeySessionHandler>(LatchkeyDefaults.SessionScheme, "Latchkey session", null)
             .AddLatchkeyBearer(LatchkeyDefaults.BearerScheme, "Latchkey bearer", static _ => { });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<LatchkeyBearerOptions>, ServerBearerOptionsSetup>());
@@ -109,13 +111,14 @@ public static class LatchkeyServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, MailSenderAnnouncement>());
     }
 
-    // One endpoint, two schemes: a Bearer Authorization header selects the bearer scheme, else the cookie decides.
-    private static string SelectScheme(Microsoft.AspNetCore.Http.HttpContext context)
+    // One endpoint, two credentials: a Bearer Authorization header goes to the bearer scheme, else (null) the
+    // default scheme's own session handler decides by the cookie.
+    private static string? SelectBearer(Microsoft.AspNetCore.Http.HttpContext context)
     {
         var authorization = context.Request.Headers.Authorization;
         return authorization.Count > 0 && LatchkeyBearerDefaults.IsBearerCredential(authorization[0])
             ? LatchkeyDefaults.BearerScheme
-            : LatchkeyDefaults.SessionScheme;
+            : null;
     }
 
     // Also accept "Latchkey:AllowedOrigins" as one comma- or space-separated string, handy in environment variables.

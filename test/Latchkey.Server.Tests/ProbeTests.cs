@@ -21,6 +21,26 @@ public sealed class ProbeTests(SharedServerFixture fixture) : IClassFixture<Shar
     }
 
     [Fact]
+    public async Task HealthzAndMe_AnswerInOnePiece_WithContentLength_NotChunked()
+    {
+        using var client = _server.CreateClient();
+        var email = TestData.NewEmail();
+        await client.SignUpAndLoginAsync(email);
+
+        foreach (var (path, expected) in new[] { ("healthz", "\"status\":\"ok\""), ("api/me", $"\"email\":\"{email}\"") })
+        {
+            using var response = await client.GetAsync(path);
+            var body = await response.Content.ReadAsByteArrayAsync();
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.NotEqual(true, response.Headers.TransferEncodingChunked);
+            Assert.Equal(body.Length, response.Content.Headers.ContentLength);
+            Assert.Equal("application/json; charset=utf-8", response.Content.Headers.ContentType?.ToString());
+            Assert.Contains(expected, System.Text.Encoding.UTF8.GetString(body), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Readyz_WhenStoreAnswers_Returns200()
     {
         using var client = _server.CreateClient();

@@ -10,7 +10,12 @@ using Microsoft.Extensions.Options;
 
 namespace Latchkey.AspNetCore.Authentication;
 
-/// <summary>Authenticates requests by the server-side session named in the session cookie.</summary>
+/// <summary>
+/// Authenticates requests by the server-side session named in the session cookie. Registered twice: as
+/// <see cref="LatchkeyDefaults.SessionScheme"/>, and as the default <see cref="LatchkeyDefaults.AuthenticationScheme"/>
+/// whose options forward bearer credentials to <see cref="LatchkeyDefaults.BearerScheme"/>. Either way the
+/// principal and ticket name the session scheme.
+/// </summary>
 internal sealed class LatchkeySessionHandler : AuthenticationHandler<AuthenticationSchemeOptions>
 {
     private readonly SessionManager _sessions;
@@ -45,7 +50,7 @@ internal sealed class LatchkeySessionHandler : AuthenticationHandler<Authenticat
         Context.Features.Set(new LatchkeySessionFeature(session, credentials));
 
         // Claims created with their identity as subject are added as they are; others would be cloned.
-        var identity = new ClaimsIdentity(Scheme.Name, LatchkeyDefaults.SubjectClaim, null);
+        var identity = new ClaimsIdentity(LatchkeyDefaults.SessionScheme, LatchkeyDefaults.SubjectClaim, null);
         identity.AddClaim(SessionClaim(identity, LatchkeyDefaults.SubjectClaim, session.UserId));
         identity.AddClaim(SessionClaim(identity, LatchkeyDefaults.SessionIdClaim, session.PublicId));
         identity.AddClaim(SessionClaim(identity, LatchkeyDefaults.AuthMethodClaim, "session"));
@@ -57,7 +62,7 @@ internal sealed class LatchkeySessionHandler : AuthenticationHandler<Authenticat
             return AuthenticateResult.NoResult();
         }
 
-        return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, LatchkeyDefaults.SessionScheme));
     }
 
     /// <inheritdoc />

@@ -21,7 +21,7 @@ internal static class MeEndpoints
         var method = context.User.FindFirst(LatchkeyDefaults.AuthMethodClaim)?.Value ?? "session";
         if (context.Features.Get<LatchkeyAccessTokenFeature>() is { Token.IsClientToken: true } client)
         {
-            return TypedResults.Json(new MeResponse(client.Token.Subject, null, method), LatchkeyJsonContext.Default.MeResponse);
+            return new JsonAnswer<MeResponse>(new MeResponse(client.Token.Subject, null, method), LatchkeyJsonContext.Default.MeResponse);
         }
 
         var subject = context.GetSubject()!;
@@ -31,6 +31,6 @@ internal static class MeEndpoints
             return LatchkeyProblems.Result(LatchkeyErrors.Unauthenticated);
         }
 
-        return TypedResults.Json(new MeResponse(subject, email, method), LatchkeyJsonContext.Default.MeResponse);
+        return new JsonAnswer<MeResponse>(new MeResponse(subject, email, method), LatchkeyJsonContext.Default.MeResponse);
     }
 }

@@ -17,7 +17,7 @@ internal static class ProbeEndpoints
         // Short-circuited at routing: the probes skip authentication, so that a stray session cookie
         // cannot make /healthz depend on the store (its lookup would fail while the store is down).
         var probes = app.MapGroup(string.Empty).WithTags("Probes");
-        probes.MapGet("/healthz", () => TypedResults.Json(new ProbeResponse("ok"), LatchkeyJsonContext.Default.ProbeResponse)).AllowAnonymous()
+        probes.MapGet("/healthz", () => new JsonAnswer<ProbeResponse>(new ProbeResponse("ok"), LatchkeyJsonContext.Default.ProbeResponse)).AllowAnonymous()
             .Documented("getHealth", "Liveness: 200 while the process runs").Produces<ProbeResponse>().ShortCircuit();
         probes.MapGet("/readyz", ReadyAsync).AllowAnonymous()
             .Documented("getReadiness", "Readiness: 200 when every store answers, 503 naming those that do not")
@@ -42,7 +42,7 @@ internal static class ProbeEndpoints
         var results = await Task.WhenAll(checks);
         var down = results.Where(r => !r.Ok).Select(r => r.Name).ToArray();
         return down.Length == 0
-            ? TypedResults.Json(new ProbeResponse("ready"), LatchkeyJsonContext.Default.ProbeResponse)
-            : TypedResults.Json(new ProbeResponse("unavailable", down), LatchkeyJsonContext.Default.ProbeResponse, statusCode: StatusCodes.Status503ServiceUnavailable);
+            ? new JsonAnswer<ProbeResponse>(new ProbeResponse("ready"), LatchkeyJsonContext.Default.ProbeResponse)
+            : new JsonAnswer<ProbeResponse>(new ProbeResponse("unavailable", down), LatchkeyJsonContext.Default.ProbeResponse, StatusCodes.Status503ServiceUnavailable);
     }
 }
