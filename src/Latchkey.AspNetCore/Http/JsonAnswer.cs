@@ -9,10 +9,10 @@ namespace Latchkey.AspNetCore.Http;
 
 /// <summary>
 /// A small JSON answer written in one piece: serialized first, then written with its <c>Content-Length</c>
-/// and flushed once. Unlike <see cref="JsonHttpResult{TValue}"/>,
-/// which starts the response and streams a chunked body, an endpoint whose work completes synchronously
-/// (a cached session, a cached token) then completes the whole request synchronously, so no middleware
-/// before it has to resume. For Latchkey's API bodies, which are a few hundred bytes.
+/// and flushed once. <see cref="JsonHttpResult{TValue}"/> starts the response and streams a chunked body,
+/// which always completes asynchronously; with this answer an endpoint whose work is synchronous (a cached
+/// session, a cached token) completes the whole request synchronously, so no middleware before it resumes.
+/// For the hot answers of Latchkey's API (<c>/healthz</c>, <c>/readyz</c>, <c>/api/me</c>), a few hundred bytes.
 /// </summary>
 internal sealed class JsonAnswer<TValue> : IResult, IStatusCodeHttpResult, IValueHttpResult, IValueHttpResult<TValue>, IContentTypeHttpResult
 {
