@@ -52,7 +52,7 @@ public sealed class BrowserTab : IAsyncDisposable
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
     }
 
-    /// <summary>Waits until <paramref name="page"/> is at <paramref name="url"/> (a glob); on timeout, says where it is and what it shows.</summary>
+    /// <summary>Waits until <paramref name="page"/> is at <paramref name="url"/> (a glob); on timeout, says where it is, its heading and its alerts.</summary>
     /// <remarks>
     /// Playwright's wait reads the page's address and then listens for navigations; a script-driven navigation
     /// that lands between the two (a reloaded page that finds its session gone and moves on at once) is missed and
@@ -84,10 +84,12 @@ public sealed class BrowserTab : IAsyncDisposable
         }
         catch (TimeoutException e)
         {
+            // The heading and the alerts say which page and what went wrong; not the body, where a page may show
+            // recovery codes or an authenticator secret that must not reach the CI log.
+            var heading = await page.Locator("h1").AllTextContentsAsync();
             var alert = await page.Locator("[role=alert]:visible").AllTextContentsAsync();
-            var shown = await page.Locator("body").InnerTextAsync();
             throw new TimeoutException(
-                $"Still at {page.Url} instead of {described}; alerts: [{string.Join(" | ", alert)}]; the page shows: {shown[..Math.Min(shown.Length, 300)]}", e);
+                $"Still at {page.Url} (heading: {string.Join(" | ", heading)}) instead of {described}; alerts: [{string.Join(" | ", alert)}]", e);
         }
     }
 
