@@ -90,9 +90,13 @@ public static class LatchkeyServiceCollectionExtensions
         services.AddProblemDetails();
         // The default scheme reads a session cookie itself and forwards only a bearer credential: a policy scheme
         // in front would build a second handler and run the authentication service twice on every cookie request.
-        services.AddAuthentication(LatchkeyDefaults.AuthenticationScheme)
-            .AddScheme<AuthenticationSchemeOptions, LatchkeySessionHandler>(LatchkeyDefaults.AuthenticationScheme, "Latchkey", o => o.ForwardDefaultSelector = SelectBearer)
-            .AddScheme<AuthenticationSchemeOptions, LatchkeySessionHandler>(LatchkeyDefaults.SessionScheme, "Latchkey session", null)
+        services.TryAddTransient<LatchkeySessionHandler>();
+        services.AddAuthentication(static options =>
+            {
+                options.DefaultScheme = LatchkeyDefaults.AuthenticationScheme;
+                options.AddScheme<LatchkeySessionHandler>(LatchkeyDefaults.AuthenticationScheme, "Latchkey");
+                options.AddScheme<LatchkeySessionHandler>(LatchkeyDefaults.SessionScheme, "Latchkey session");
+            })
             .AddLatchkeyBearer(LatchkeyDefaults.BearerScheme, "Latchkey bearer", static _ => { });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<LatchkeyBearerOptions>, ServerBearerOptionsSetup>());
         services.AddAuthorization();
@@ -109,16 +113,6 @@ public static class LatchkeyServiceCollectionExtensions
             ? ActivatorUtilities.CreateInstance<SmtpEmailSender>(sp)
             : ActivatorUtilities.CreateInstance<PickupFolderEmailSender>(sp));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, MailSenderAnnouncement>());
-    }
-
-    // One endpoint, two credentials: a Bearer Authorization header goes to the bearer scheme, else (null) the
-    // default scheme's own session handler decides by the cookie.
-    private static string? SelectBearer(Microsoft.AspNetCore.Http.HttpContext context)
-    {
-        var authorization = context.Request.Headers.Authorization;
-        return authorization.Count > 0 && LatchkeyBearerDefaults.IsBearerCredential(authorization[0])
-            ? LatchkeyDefaults.BearerScheme
-            : null;
     }
 
     // Also accept "Latchkey:AllowedOrigins" as one comma- or space-separated string, handy in environment variables.
