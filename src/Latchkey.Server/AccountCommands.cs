@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Latchkey.Accounts;
 using Latchkey.Diagnostics;
@@ -30,10 +31,30 @@ internal static class AccountCommands
     public const int Conflict = 4;
 
     /// <summary>
-    /// Whether <paramref name="arg"/> is a switch (<c>--json</c>, <c>--Section:Key=value</c>) rather than an operand. Only a
-    /// double dash counts: key ids, session ids and client ids are base64url and may begin with a single one.
+    /// Whether <paramref name="arg"/> is a switch (<c>--json</c>, <c>--redirect-uri</c>, <c>--Section:Key=value</c>) rather
+    /// than an operand. Key, session and client ids are base64url and may begin with dashes, even two, so a switch is known
+    /// by its shape: two dashes and a lowercase name (words joined by single dashes), or a configuration switch, which
+    /// holds <c>:</c> or <c>=</c>. A random id of that shape (two dashes, then only lowercase letters and single dashes)
+    /// comes about once in a billion.
     /// </summary>
-    public static bool IsSwitch(string arg) => arg.StartsWith("--", StringComparison.Ordinal);
+    public static bool IsSwitch(string arg)
+    {
+        if (!arg.StartsWith("--", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var name = arg.AsSpan(2);
+        if (name.IndexOfAny(':', '=') >= 0)
+        {
+            return true;
+        }
+
+        return name.Length > 0 && char.IsAsciiLetterLower(name[0]) && name[^1] != '-'
+            && !name.ContainsAnyExcept(SwitchNameChars) && !name.Contains("--", StringComparison.Ordinal);
+    }
+
+    private static readonly SearchValues<char> SwitchNameChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyz-");
 
     private const string Actor = "operator (command line)";
 

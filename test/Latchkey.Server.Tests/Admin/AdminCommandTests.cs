@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Latchkey.Server;
 using Latchkey.Server.Tests.Infrastructure;
 using Latchkey.Testing;
 
@@ -122,15 +123,36 @@ public sealed class AdminCommandTests : IDisposable
         Assert.Contains($"Signing key {signing} retired", retireOutput, StringComparison.Ordinal);
         Assert.Equal(3, (await RunAsync("keys", "retire", signing)).ExitCode);
 
-        // Key ids are base64url, so one in 64 begins with '-': an operand, not a switch (only "--" starts a switch).
-        var (dashed, dashedOutput) = await RunAsync("keys", "retire", "-" + signing[1..].TrimStart('-'));
-        Assert.True(dashed == 3, dashedOutput);
-        Assert.Contains("No signing key has the id -", dashedOutput, StringComparison.Ordinal);
+        // Key ids are base64url, so one in 64 begins with '-' and one in 4096 with "--": operands, not switches.
+        foreach (var dashes in new[] { "-", "--" })
+        {
+            var id = dashes + "X" + signing.TrimStart('-');
+            var (dashed, dashedOutput) = await RunAsync("keys", "retire", id);
+            Assert.True(dashed == 3, dashedOutput);
+            Assert.Contains($"No signing key has the id {id}.", dashedOutput, StringComparison.Ordinal);
+        }
 
         var after = JsonNode.Parse((await RunAsync("keys", "list", "--json")).Output.Split('\n').First(l => l.StartsWith('[')))!.AsArray();
         Assert.DoesNotContain(after, k => k!["kid"]!.GetValue<string>() == signing);
         Assert.Equal(["signing"], after.Select(k => k!["state"]!.GetValue<string>()));
     }
+
+    [Theory]
+    [InlineData("--json", true)]
+    [InlineData("--redirect-uri", true)]
+    [InlineData("--urls", true)]
+    [InlineData("--Latchkey:DataDirectory=/tmp/x", true)]
+    [InlineData("--Latchkey:Issuer", true)]
+    [InlineData("--environment=Production", true)]
+    [InlineData("--Xb3_kD9q", false)]
+    [InlineData("--ab3", false)]
+    [InlineData("--abc-", false)]
+    [InlineData("--a--b", false)]
+    [InlineData("--", false)]
+    [InlineData("-json", false)]
+    [InlineData("json", false)]
+    public void IsSwitch_KnowsSwitchesByShape_SoThatIdsBeginningWithDashesAreOperands(string arg, bool expected) =>
+        Assert.Equal(expected, AccountCommands.IsSwitch(arg));
 
     private Task<(int ExitCode, string Output)> RunAsync(params string[] command) =>
         ServerProcess.RunCommandAsync([.. command, $"--Latchkey:DataDirectory={_dataDirectory}", "--Logging:LogLevel:Default=Warning"]);
