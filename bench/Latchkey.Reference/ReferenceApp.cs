@@ -19,7 +19,9 @@ public static class ReferenceApp
     /// <summary>Builds the app. Settings: <c>Reference:Authority</c> (Latchkey's issuer URL, required) and <c>Reference:DataDirectory</c> (Data Protection keys).</summary>
     public static WebApplication Build(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // Settings (appsettings.json: ASP.NET Core's own logs at Warning, as Latchkey's server has them) from beside
+        // the program, wherever bench/load starts it from; without them every request would be logged.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         var authority = builder.Configuration["Reference:Authority"]
             ?? throw new InvalidOperationException("Reference:Authority must name the Latchkey server whose tokens this app accepts.");
