@@ -33,9 +33,9 @@ internal static class AccountCommands
     /// <summary>
     /// Whether <paramref name="arg"/> is a switch (<c>--json</c>, <c>--redirect-uri</c>, <c>--Section:Key=value</c>) rather
     /// than an operand. Key, session and client ids are base64url and may begin with dashes, even two, so a switch is known
-    /// by its shape: two dashes and a lowercase name (words joined by single dashes), or a configuration switch, which
-    /// holds <c>:</c> or <c>=</c>. A random id of that shape (two dashes, then only lowercase letters and single dashes)
-    /// comes about once in a billion.
+    /// by its shape: two dashes and a lowercase name (a letter, then letters, digits and single dashes), or a
+    /// configuration switch, which holds <c>:</c> or <c>=</c>. A random 16-character id has that shape less than once
+    /// in ten million.
     /// </summary>
     public static bool IsSwitch(string arg)
     {
@@ -54,7 +54,7 @@ internal static class AccountCommands
             && !name.ContainsAnyExcept(SwitchNameChars) && !name.Contains("--", StringComparison.Ordinal);
     }
 
-    private static readonly SearchValues<char> SwitchNameChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyz-");
+    private static readonly SearchValues<char> SwitchNameChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-");
 
     private const string Actor = "operator (command line)";
 
