@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Security.Claims;
+using System.Text;
 using Microsoft.AspNetCore.Authentication;
 
 namespace Latchkey.Reference;
@@ -22,7 +23,7 @@ public static class FloorApp
 
     // Latchkey's answer for the load harness's account, byte for byte in size.
     private const string UserId = "019af0a2-5c1e-7d3b-9a4f-2b6c8d0e1f3a";
-    private static readonly byte[] Me = """{"id":"019af0a2-5c1e-7d3b-9a4f-2b6c8d0e1f3a","email":"load-0@bench.test","authMethod":"session"}"""u8.ToArray();
+    private static readonly byte[] Me = Encoding.UTF8.GetBytes($$"""{"id":"{{UserId}}","email":"load-0@bench.test","authMethod":"session"}""");
 
     /// <summary>Builds the app on the same host builder as Latchkey's server, without the <c>Server</c> header as there.</summary>
     public static WebApplication Build(string[] args)
